@@ -1,0 +1,1 @@
+"""Report templates and assets (jinja2), shipped inside the package."""

@@ -1,0 +1,1 @@
+"""Built-in rules: cost optimization pillar (one rule per module)."""

@@ -1,0 +1,1 @@
+"""Built-in rules: operational excellence pillar (one rule per module)."""

@@ -1,0 +1,1 @@
+"""Built-in rules: performance efficiency pillar (one rule per module)."""

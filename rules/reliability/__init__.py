@@ -1,0 +1,1 @@
+"""Built-in rules: reliability pillar (one rule per module)."""

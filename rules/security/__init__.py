@@ -1,0 +1,1 @@
+"""Built-in rules: security pillar (one rule per module)."""

@@ -1,0 +1,1 @@
+"""Built-in rules: sustainability pillar (one rule per module)."""

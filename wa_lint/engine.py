@@ -1,0 +1,217 @@
+"""Check stage: run rules over the model -> Results.
+
+This is the one place where a finding's property path becomes a file, line and
+column. A rule that raises is isolated: the error is recorded with the rule id
+and the resource it was looking at, and the rule is run again without that
+resource, so one odd resource costs neither the rule nor the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .graph import Model, build_graph
+from .load import Document, LoadError, discover, load_file
+from .query import View
+from .rule import SEVERITIES, Finding, RuleSpec
+
+MAX_CRASHES_PER_RULE = 5
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(reversed(SEVERITIES))}
+
+
+@dataclass(frozen=True)
+class Result:
+    """A finding placed in a file: what every reporter renders."""
+
+    rule: RuleSpec
+    severity: str
+    message: str
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    resource: str
+    resource_type: str
+    path: str                 # JSON pointer of the property, within the file
+    property_path: str        # JSON pointer of the property, within the resource
+    fingerprint: str
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.rule.id, self.resource, self.message)
+
+
+@dataclass(frozen=True)
+class RunError:
+    """Something that stopped part of the run: a file that could not be read, a rule crash."""
+
+    kind: str                 # "load" or "rule"
+    message: str
+    file: str = ""
+    line: int = 0
+    column: int = 0
+    rule_id: str = ""
+    resource: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.column or 1}"
+        prefix = f"{where}: " if where else ""
+        if self.kind == "rule":
+            return f"{prefix}rule {self.rule_id} crashed on {self.resource or 'the model'}: " \
+                   f"{self.message}"
+        return f"{prefix}{self.message}"
+
+
+@dataclass
+class Results:
+    results: list[Result]
+    errors: list[RunError]
+    warnings: list[str]
+    documents: list[Document]
+    skipped: list[str]
+    rules: list[RuleSpec]
+    model: Model
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def resource_count(self) -> int:
+        return sum(1 for node in self.model.nodes.values() if node.mode == "managed")
+
+    def count_by_severity(self) -> dict[str, int]:
+        counts = Counter(result.severity for result in self.results)
+        return {severity: counts.get(severity, 0) for severity in SEVERITIES}
+
+    def fails(self, threshold: str) -> bool:
+        """Whether any finding is at or above ``threshold`` (``none`` never fails)."""
+        if threshold == "none":
+            return False
+        limit = SEVERITY_RANK[threshold]
+        return any(SEVERITY_RANK[result.severity] >= limit for result in self.results)
+
+
+def json_pointer(path: Iterable) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def load_documents(paths: Sequence[str | Path], errors: list[RunError]
+                   ) -> tuple[list[Document], list[str], list[str]]:
+    """Discover and load; bad files become errors, non-templates are skipped quietly."""
+    load_errors: list[LoadError] = []
+    documents, skipped, warnings = [], [], []
+    for candidate in discover(paths, load_errors):
+        try:
+            document = load_file(candidate.path, candidate.display)
+        except LoadError as exc:
+            load_errors.append(exc)
+            continue
+        except RecursionError:
+            load_errors.append(LoadError(candidate.display, "nesting too deep to read"))
+            continue
+        if document is None:
+            skipped.append(candidate.display)
+        else:
+            documents.append(document)
+            warnings.extend(document.notes)
+    errors.extend(RunError("load", exc.message, exc.path, exc.line, exc.column)
+                  for exc in load_errors)
+    return documents, skipped, warnings
+
+
+def run_rule(spec: RuleSpec, model: Model, errors: list[RunError]) -> list[Finding]:
+    """All findings of one rule; crashes are recorded and the crashed resource skipped."""
+    excluded: set = set()
+    findings: dict[tuple, Finding] = {}
+    for _ in range(MAX_CRASHES_PER_RULE + 1):
+        view = View(model, spec, frozenset(excluded))
+        try:
+            for finding in spec.function(view):
+                if not isinstance(finding, Finding):
+                    raise TypeError(f"yielded {type(finding).__name__}, not a Finding")
+                findings.setdefault((finding.node, finding.path, finding.message), finding)
+            break
+        except Exception as exc:  # a rule bug must not cost the run
+            resource = view.current
+            errors.append(RunError(
+                "rule", f"{type(exc).__name__}: {exc}",
+                file=resource.file if resource else "", rule_id=spec.id,
+                resource=resource.address if resource else ""))
+            if resource is None or resource.id in excluded:
+                break
+            excluded.add(resource.id)
+    return list(findings.values())
+
+
+def place(spec: RuleSpec, finding: Finding, model: Model, severity: str) -> Result:
+    node = model.nodes[finding.node]
+    declaration = node.declaration
+    path = finding.path
+    if not path:
+        full = declaration.pointer
+    elif isinstance(path[0], str) and path[0].startswith("@"):
+        full = (*declaration.pointer, path[0][1:], *path[1:])
+    else:
+        full = (*declaration.properties_pointer, *path)
+    span, found = node.document.locations.nearest(full)
+    if len(found) <= len(declaration.properties_pointer) and found != full:
+        # a property that is not written: point at the resource, not at "Properties:"
+        span = node.document.locations.find(declaration.pointer) or span
+    property_path = json_pointer(path)
+    digest = hashlib.sha256(
+        "|".join((spec.id, node.document.path, node.address, property_path)).encode()
+    ).hexdigest()[:32]
+    return Result(
+        rule=spec, severity=severity, message=finding.message, file=node.document.path,
+        line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
+        resource=node.address, resource_type=node.type, path=json_pointer(full),
+        property_path=property_path, fingerprint=digest)
+
+
+def check(model: Model, rules: Sequence[RuleSpec], errors: list[RunError],
+          severity_overrides: dict[str, str] | None = None) -> list[Result]:
+    overrides = severity_overrides or {}
+    results = []
+    for spec in rules:
+        for finding in run_rule(spec, model, errors):
+            severity = overrides.get(spec.id) or finding.severity or spec.severity
+            results.append(place(spec, finding, model, severity))
+    results.sort(key=lambda result: result.sort_key)
+    return _disambiguate(results)
+
+
+def _disambiguate(results: list[Result]) -> list[Result]:
+    """Give findings that share a fingerprint (same rule, resource and path) distinct ones."""
+    counts: Counter = Counter()
+    unique = []
+    for result in results:
+        counts[result.fingerprint] += 1
+        if counts[result.fingerprint] > 1:
+            suffix = hashlib.sha256(result.message.encode()).hexdigest()[:8]
+            result = replace(result, fingerprint=f"{result.fingerprint}:{suffix}")
+        unique.append(result)
+    return unique
+
+
+def lint(paths: Sequence[str | Path], rules: Sequence[RuleSpec],
+         severity_overrides: dict[str, str] | None = None) -> Results:
+    """Load, build the graph and check: the whole pipeline short of reporting."""
+    errors: list[RunError] = []
+    started = time.perf_counter()
+    documents, skipped, warnings = load_documents(paths, errors)
+    loaded = time.perf_counter()
+    model = build_graph(documents)
+    warnings.extend(model.warnings)
+    built = time.perf_counter()
+    results = check(model, rules, errors, severity_overrides)
+    checked = time.perf_counter()
+    return Results(results=results, errors=errors, warnings=warnings, documents=documents,
+                   skipped=skipped, rules=list(rules), model=model,
+                   timings={"load": loaded - started, "graph": built - loaded,
+                            "check": checked - built})

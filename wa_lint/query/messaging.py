@@ -1,0 +1,133 @@
+"""Queues, topics, event buses and asynchronous Lambda invocation: who feeds whom.
+
+Shared walks for the failure-handling rules: which queues Lambda consumes,
+which resources invoke a function asynchronously, and whether a queue,
+subscription or function has somewhere to put what fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..values import UNKNOWN
+from . import Resource, View
+
+QUEUE_TYPES = ("AWS::SQS::Queue", "aws_sqs_queue")
+FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "aws_lambda_function")
+# keys under which a reference means "send what fails there"
+FAILURE_KEYS = frozenset({"RedrivePolicy", "redrive_policy", "DeadLetterConfig",
+                          "dead_letter_config", "DeadLetterQueue", "OnFailure", "on_failure",
+                          "deadLetterTargetArn", "DestinationConfig", "destination_config"})
+ASYNC_SAM_EVENTS = frozenset({"S3", "SNS", "EventBridgeRule", "CloudWatchEvent", "Schedule",
+                              "ScheduleV2", "CloudWatchLogs", "IoTRule", "AlexaSkill", "Cognito"})
+STREAM_OR_QUEUE_SAM_EVENTS = frozenset({"SQS", "Kinesis", "DynamoDB", "MSK", "MQ",
+                                        "SelfManagedKafka", "DocumentDB"})
+
+
+def is_failure_target(view: View, resource: Resource) -> bool:
+    """Whether something sends its failures to ``resource`` (it is a DLQ or a destination)."""
+    for referrer in view.referrers(resource):
+        for path in view.reference_paths(referrer, resource):
+            if any(isinstance(part, str) and part in FAILURE_KEYS for part in path):
+                return True
+    return False
+
+
+def sam_events(function: Resource, *types: str) -> Iterator[tuple[tuple, dict]]:
+    """(path, event) of a SAM function's ``Events`` of the given types."""
+    events = function.get("Events")
+    if not isinstance(events, dict):
+        return
+    for name, event in events.items():
+        if isinstance(event, dict) and (not types or event.get("Type") in types):
+            yield ("Events", name), event
+
+
+def lambda_consumers(view: View, queue: Resource) -> list[Resource]:
+    """Event source mappings and SAM functions that poll ``queue``."""
+    consumers = view.referrers(queue, ("AWS::Lambda::EventSourceMapping",),
+                               path="EventSourceArn")
+    consumers += view.referrers(queue, ("aws_lambda_event_source_mapping",),
+                                path="event_source_arn")
+    for function in view.referrers(queue, ("AWS::Serverless::Function",), path="Events"):
+        for path, _ in sam_events(function, "SQS", *STREAM_OR_QUEUE_SAM_EVENTS):
+            if queue in view.referenced(function, (*path, "Properties")):
+                consumers.append(function)
+                break
+    return consumers
+
+
+def has_redrive_policy(view: View, queue: Resource) -> object:
+    """True/False, or UNKNOWN when the queue's redrive policy cannot be determined."""
+    key = "RedrivePolicy" if queue.is_cloudformation else "redrive_policy"
+    value = queue.get(key)
+    if value is UNKNOWN:
+        return UNKNOWN
+    if value not in (None, "", {}):
+        return True
+    return bool(view.referrers(queue, ("aws_sqs_queue_redrive_policy",), path="queue_url"))
+
+
+# (invoker type, path prefix to the function reference, description)
+ASYNC_INVOKERS = (
+    ("AWS::S3::Bucket", "NotificationConfiguration/LambdaConfigurations", "S3 event notifications"),
+    ("AWS::SNS::Subscription", "Endpoint", "an SNS subscription"),
+    ("AWS::SNS::Topic", "Subscription", "an SNS topic subscription"),
+    ("AWS::Events::Rule", "Targets", "an EventBridge rule"),
+    ("AWS::Scheduler::Schedule", "Target", "an EventBridge Scheduler schedule"),
+    ("AWS::Logs::SubscriptionFilter", "DestinationArn", "a CloudWatch Logs subscription"),
+    ("AWS::IoT::TopicRule", "TopicRulePayload/Actions", "an IoT rule"),
+    ("aws_s3_bucket_notification", "lambda_function", "S3 event notifications"),
+    ("aws_sns_topic_subscription", "endpoint", "an SNS subscription"),
+    ("aws_cloudwatch_event_target", "arn", "an EventBridge rule"),
+    ("aws_scheduler_schedule", "target", "an EventBridge Scheduler schedule"),
+    ("aws_cloudwatch_log_subscription_filter", "destination_arn",
+     "a CloudWatch Logs subscription"),
+)
+
+
+def async_invokers(view: View, function: Resource) -> list[tuple[Resource, str]]:
+    """What invokes ``function`` asynchronously (events are retried twice, then dropped)."""
+    found: list[tuple[Resource, str]] = []
+    for invoker_type, path, description in ASYNC_INVOKERS:
+        for invoker in view.referrers(function, (invoker_type,), path=path):
+            found.append((invoker, description))
+    if function.type == "AWS::Serverless::Function":
+        for path, event in sam_events(function, *ASYNC_SAM_EVENTS):
+            found.append((function, f"its {event.get('Type')} event {path[-1]}"))
+    return found
+
+
+def has_failure_destination(view: View, function: Resource) -> object:
+    """Whether failed asynchronous invocations of ``function`` go to a DLQ or destination."""
+    if function.type == "aws_lambda_function":
+        candidates = [function.get("dead_letter_config/target_arn")]
+    else:
+        candidates = [function.get("DeadLetterConfig/TargetArn"),
+                      function.get("DeadLetterQueue/TargetArn"),
+                      function.get("EventInvokeConfig/DestinationConfig/OnFailure/Destination")]
+    if any(value is UNKNOWN for value in candidates):
+        return UNKNOWN
+    if any(value not in (None, "") for value in candidates):
+        return True
+    for config in view.referrers(function, ("AWS::Lambda::EventInvokeConfig",),
+                                 path="FunctionName"):
+        destination = config.get("DestinationConfig/OnFailure/Destination")
+        if destination is UNKNOWN:
+            return UNKNOWN
+        if destination:
+            return True
+    for config in view.referrers(function, ("aws_lambda_function_event_invoke_config",),
+                                 path="function_name"):
+        destination = config.get("destination_config/on_failure/destination")
+        if destination is UNKNOWN:
+            return UNKNOWN
+        if destination:
+            return True
+    return False
+
+
+def subscription_protocol(subscription: Resource) -> object:
+    key = "Protocol" if subscription.is_cloudformation else "protocol"
+    value = subscription.get(key)
+    return value.lower() if isinstance(value, str) else value

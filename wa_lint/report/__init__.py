@@ -1,0 +1,47 @@
+"""Report stage: Results -> text, JSON, SARIF, HTML ... (bytes a reporter returns).
+
+Reporters never import rules; everything they show comes from ``Results``.
+``write_atomically`` puts a report in place with a rename, so a reader never
+sees half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+FORMATS = ("text", "json", "sarif")
+
+
+def render(results, fmt: str, **options) -> str:
+    """Render results in one of the known formats (imports only what that format needs)."""
+    if fmt == "text":
+        from .text import render_text
+        return render_text(results, **options)
+    if fmt == "json":
+        from .json import render_json
+        return render_json(results)
+    if fmt == "sarif":
+        from .sarif import render_sarif
+        return render_sarif(results, **options)
+    raise ValueError(f"unknown report format {fmt!r}")
+
+
+def write_atomically(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                         dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
