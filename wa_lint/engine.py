@@ -25,6 +25,15 @@ SEVERITY_RANK = {severity: rank for rank, severity in enumerate(reversed(SEVERIT
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """Why a finding is accepted: written in the template (``inSource``) or a baseline."""
+
+    kind: str                 # "inSource" (template metadata / comment) or "external" (baseline)
+    reason: str
+    where: str = ""           # file:line of the suppression, when written in a template
+
+
+@dataclass(frozen=True)
 class Result:
     """A finding placed in a file: what every reporter renders."""
 
@@ -41,6 +50,7 @@ class Result:
     path: str                 # JSON pointer of the property, within the file
     property_path: str        # JSON pointer of the property, within the resource
     fingerprint: str
+    suppression: Suppression | None = None   # a suppressed finding is shown apart, never counted
 
     @property
     def sort_key(self) -> tuple:
