@@ -29,7 +29,7 @@ TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".terraform", ".hg", ".svn", "__pycache__",
                                  ".venv", ".tox", ".aws-sam", "cdk.out"})
 _TEMPLATE_HINT = re.compile(
-    r'AWSTemplateFormatVersion|^\s*"?Resources"?\s*:|"(resource|format_version)"\s*:', re.M)
+    r'AWSTemplateFormatVersion|^\s*Resources\s*:|"(Resources|resource|format_version)"\s*:', re.M)
 
 
 def display_path(path: Path) -> str:
@@ -113,14 +113,15 @@ def _load_json(text: str, display: str) -> Document | None:
     data, locations = parse_json(text, display, pairs_hook=terraform.merge_duplicate_pairs)
     if plan.looks_like_plan(data):
         return plan.build(display, data, locations)
+    if isinstance(data, dict) and ("AWSTemplateFormatVersion" in data or "Resources" in data):
+        # CloudFormation does not allow duplicate keys: parse again, strictly
+        data, locations = parse_json(text, display)
+        if cfn.looks_like_template(data, _has_typed_resources(data.get("Resources"))):
+            return cfn.build(display, data, locations)
+        return None
     if terraform.looks_like_configuration(data) or (
             display.lower().endswith(".tf.json") and isinstance(data, dict)):
         return terraform.build(display, data, locations)
-    if isinstance(data, dict) and cfn.looks_like_template(
-            data, _has_typed_resources(data.get("Resources"))):
-        # CloudFormation does not allow duplicate keys: parse again, strictly
-        data, locations = parse_json(text, display)
-        return cfn.build(display, data, locations)
     return None
 
 
@@ -137,8 +138,12 @@ def _load_yaml(text: str, display: str) -> Document | None:
     if not cfn.looks_like_template(keys, typed):
         return None
     if more:
+        lines = text.splitlines()
+        end = root.end_mark.line if root is not None else 0
+        marker = next((number + 1 for number in range(end, min(more, len(lines)))
+                       if lines[number].startswith(("---", "..."))), more)
         raise LoadError(display, "a CloudFormation template must be a single YAML document "
-                                 "(found '---' starting another)")
+                                 "(found another one)", marker, 1)
     data = construct(root, display)
     locations: Locations = YamlLocations(root)
     return cfn.build(display, data, locations)

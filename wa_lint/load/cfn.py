@@ -80,7 +80,12 @@ def build(path: str, data: dict, locations: Locations) -> Document:
             continue
         resource_type = body.get("Type")
         if not isinstance(resource_type, str):
-            notes.append(f"{path}{where}: resource {logical_id} has no literal Type; skipped")
+            module = next(iter(resource_type), "") if isinstance(resource_type, dict) else ""
+            if module.startswith("Fn::Rain::"):
+                notes.append(f"{path}{where}: resource {logical_id} is a Rain module "
+                             f"(!{module[4:]}), which is not expanded; its resources are not checked")
+            else:
+                notes.append(f"{path}{where}: resource {logical_id} has no literal Type; skipped")
             continue
         properties = body.get("Properties")
         if properties is None:

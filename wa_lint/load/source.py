@@ -11,6 +11,7 @@ import bisect
 import codecs
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +85,12 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     Raises ``LoadError`` with the line of the first undecodable byte.
     """
     try:
-        size = os.stat(path).st_size
+        status = os.stat(path)
+        if stat.S_ISDIR(status.st_mode):
+            raise LoadError(display, "is a directory, expected a file")
+        if not stat.S_ISREG(status.st_mode):
+            raise LoadError(display, "is not a regular file (a pipe, socket or device); not read")
+        size = status.st_size
         if size > max_bytes:
             raise LoadError(display, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
         with open(path, "rb") as handle:

@@ -57,12 +57,16 @@ def _mark(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def compose(text: str, display: str) -> tuple[Node | None, bool]:
-    """Compose the first YAML document. Returns (root node, whether more documents follow)."""
+def compose(text: str, display: str) -> tuple[Node | None, int]:
+    """Compose the first YAML document.
+
+    Returns the root node and, when another document follows, the line where
+    it starts (else 0).
+    """
     loader = _Loader(text)
     try:
         root = loader.get_node() if loader.check_node() else None
-        more = loader.check_node()
+        more = loader.peek_event().start_mark.line + 1 if loader.check_node() else 0
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "YAML syntax error"
