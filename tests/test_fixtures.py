@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, fixture_line, lint_paths
 
+from helpers import FIXTURES, fixture_line, lint_paths
 from wa_lint.registry import collect
 
 RULES = {spec.name: spec for spec in collect()}
