@@ -29,9 +29,7 @@ def _artifact(file: str) -> dict:
 
 
 def _rule_descriptor(spec: RuleSpec) -> dict:
-    tags = [spec.pillar, *spec.best_practices]
-    if spec.pillar == "security":
-        tags.append("security")
+    tags = list(dict.fromkeys([spec.pillar, *spec.best_practices]))
     properties: dict = {
         "tags": tags[:10],
         "precision": "high" if spec.status == "stable" else "medium",
