@@ -34,7 +34,8 @@ def ids(results: Results) -> list[str]:
 def fixture_line(result, folder: Path) -> str:
     relative = Path(os.path.relpath(Path(result.file).resolve(), folder.resolve())).as_posix()
     return (f"{relative}:{result.line}:{result.column} {result.rule.id} {result.rule.name} "
-            f"{result.severity} {result.resource}: {result.message}")
+            f"{result.severity} {result.resource}: {result.message}"
+            + (" [suppressed]" if result.suppression is not None else ""))
 
 
 def run_cli(*args, cwd=None, input=None):

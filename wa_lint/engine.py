@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from .graph import Model, build_graph
 from .load import Document, LoadError, discover, load_file
 from .query import View
 from .rule import SEVERITIES, Finding, RuleSpec
+from .suppress import Baseline, Declared, baseline_key, declared
 
 MAX_CRASHES_PER_RULE = 5
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(reversed(SEVERITIES))}
@@ -82,7 +83,7 @@ class RunError:
 
 @dataclass
 class Results:
-    results: list[Result]
+    results: list[Result]                 # suppressed ones included, marked
     errors: list[RunError]
     warnings: list[str]
     documents: list[Document]
@@ -90,33 +91,68 @@ class Results:
     rules: list[RuleSpec]
     model: Model
     timings: dict[str, float] = field(default_factory=dict)
+    fixed: list[dict] = field(default_factory=list)   # baseline entries no longer found
+    excluded: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> list[Result]:
+        """The findings that count: not suppressed."""
+        return [result for result in self.results if result.suppression is None]
+
+    @property
+    def suppressed(self) -> list[Result]:
+        return [result for result in self.results if result.suppression is not None]
 
     @property
     def resource_count(self) -> int:
         return sum(1 for node in self.model.nodes.values() if node.mode == "managed")
 
     def count_by_severity(self) -> dict[str, int]:
-        counts = Counter(result.severity for result in self.results)
+        counts = Counter(result.severity for result in self.active)
         return {severity: counts.get(severity, 0) for severity in SEVERITIES}
 
     def fails(self, threshold: str) -> bool:
-        """Whether any finding is at or above ``threshold`` (``none`` never fails)."""
+        """Whether any unsuppressed finding is at or above ``threshold`` (``none`` never fails)."""
         if threshold == "none":
             return False
         limit = SEVERITY_RANK[threshold]
-        return any(SEVERITY_RANK[result.severity] >= limit for result in self.results)
+        return any(SEVERITY_RANK[result.severity] >= limit for result in self.active)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What configuration changes about a run (the CLI builds it from flags and config files)."""
+
+    severity: Mapping[str, str] = field(default_factory=dict)        # rule id -> severity
+    options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)  # rule id -> params
+    exclude: Callable[[str], bool] | None = None        # display path -> leave it out
+    per_path: Callable[[str], tuple[frozenset, Mapping[str, str]]] | None = None
+    baseline: Baseline | None = None
+    report_only: frozenset[str] | None = None           # resolved paths to report on
+    all_rules: Sequence[RuleSpec] = ()                  # to tell typos from unselected rules
+    progress: Callable[[str, int, int], None] | None = None
 
 
 def json_pointer(path: Iterable) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
-def load_documents(paths: Sequence[str | Path], errors: list[RunError]
+def load_documents(paths: Sequence[str | Path], errors: list[RunError],
+                   settings: Settings | None = None, excluded: list[str] | None = None
                    ) -> tuple[list[Document], list[str], list[str]]:
     """Discover and load; bad files become errors, non-templates are skipped quietly."""
+    settings = settings or Settings()
     load_errors: list[LoadError] = []
     documents, skipped, warnings = [], [], []
-    for candidate in discover(paths, load_errors):
+    candidates = list(discover(paths, load_errors))
+    if settings.exclude is not None:
+        kept = [c for c in candidates if not settings.exclude(c.display)]
+        if excluded is not None:
+            excluded.extend(c.display for c in candidates if settings.exclude(c.display))
+        candidates = kept
+    for done, candidate in enumerate(candidates, 1):
+        if settings.progress is not None:
+            settings.progress("reading", done, len(candidates))
         try:
             document = load_file(candidate.path, candidate.display)
         except LoadError as exc:
@@ -135,12 +171,13 @@ def load_documents(paths: Sequence[str | Path], errors: list[RunError]
     return documents, skipped, warnings
 
 
-def run_rule(spec: RuleSpec, model: Model, errors: list[RunError]) -> list[Finding]:
+def run_rule(spec: RuleSpec, model: Model, errors: list[RunError],
+             options: Mapping[str, object] | None = None) -> list[Finding]:
     """All findings of one rule; crashes are recorded and the crashed resource skipped."""
     excluded: set = set()
     findings: dict[tuple, Finding] = {}
     for _ in range(MAX_CRASHES_PER_RULE + 1):
-        view = View(model, spec, frozenset(excluded))
+        view = View(model, spec, frozenset(excluded), options)
         try:
             for finding in spec.function(view):
                 if not isinstance(finding, Finding):
@@ -185,15 +222,31 @@ def place(spec: RuleSpec, finding: Finding, model: Model, severity: str) -> Resu
 
 
 def check(model: Model, rules: Sequence[RuleSpec], errors: list[RunError],
-          severity_overrides: dict[str, str] | None = None) -> list[Result]:
-    overrides = severity_overrides or {}
+          settings: Settings | None = None) -> list[Result]:
+    settings = settings or Settings()
     results = []
-    for spec in rules:
-        for finding in run_rule(spec, model, errors):
-            severity = overrides.get(spec.id) or finding.severity or spec.severity
+    for done, spec in enumerate(rules, 1):
+        if settings.progress is not None:
+            settings.progress("checking", done, len(rules))
+        for finding in run_rule(spec, model, errors, settings.options.get(spec.id)):
+            severity = settings.severity.get(spec.id) or finding.severity or spec.severity
             results.append(place(spec, finding, model, severity))
+    if settings.per_path is not None:
+        results = _apply_per_path(results, settings.per_path)
     results.sort(key=lambda result: result.sort_key)
     return _disambiguate(results)
+
+
+def _apply_per_path(results: list[Result], per_path: Callable) -> list[Result]:
+    kept = []
+    for result in results:
+        ignored, severities = per_path(result.file)
+        if result.rule.id in ignored:
+            continue
+        if result.rule.id in severities:
+            result = replace(result, severity=severities[result.rule.id])
+        kept.append(result)
+    return kept
 
 
 def _disambiguate(results: list[Result]) -> list[Result]:
@@ -209,19 +262,90 @@ def _disambiguate(results: list[Result]) -> list[Result]:
     return unique
 
 
+def apply_suppressions(results: list[Result], suppressions: list[Declared],
+                       rules: Sequence[RuleSpec], all_rules: Sequence[RuleSpec]
+                       ) -> list[Result]:
+    """Mark suppressed findings; report reasonless and unused suppressions."""
+    used: set[int] = set()
+    marked = []
+    for result in results:
+        for index, entry in enumerate(suppressions):
+            if entry.file == result.file and entry.resource in (None, result.resource) and \
+                    result.rule.matches(entry.token):
+                used.add(index)
+                result = replace(result, suppression=Suppression(
+                    "inSource", entry.reason or "(no reason given)", entry.where))
+                break
+        marked.append(result)
+    by_name = {spec.name: spec for spec in rules}
+    meta = []
+    for index, entry in enumerate(suppressions):
+        if not entry.reason and "suppression-without-reason" in by_name:
+            meta.append(_meta(by_name["suppression-without-reason"], entry,
+                              f"Suppression of {entry.token} on {entry.resource or 'the template'} "
+                              "gives no reason"))
+        if index in used or "unused-suppression" not in by_name:
+            continue
+        if not any(spec.matches(entry.token) for spec in all_rules or rules):
+            meta.append(_meta(by_name["unused-suppression"], entry,
+                              f"Suppression names no known rule: {entry.token}"))
+        elif any(spec.matches(entry.token) for spec in rules):
+            meta.append(_meta(by_name["unused-suppression"], entry,
+                              f"Suppression of {entry.token} on {entry.resource or 'the template'} "
+                              "matches no finding"))
+    return marked + meta
+
+
+def _meta(spec: RuleSpec, entry: Declared, message: str) -> Result:
+    pointer = json_pointer(entry.pointer)
+    digest = hashlib.sha256("|".join((spec.id, entry.file, entry.resource or "", pointer,
+                                      entry.token)).encode()).hexdigest()[:32]
+    span = entry.span
+    return Result(rule=spec, severity=spec.severity, message=message, file=entry.file,
+                  line=span.line, column=span.column, end_line=span.end_line,
+                  end_column=span.end_column, resource=entry.resource or "(template)",
+                  resource_type="suppression", path=pointer, property_path=pointer,
+                  fingerprint=digest)
+
+
+def apply_baseline(results: list[Result], baseline: Baseline) -> tuple[list[Result], list[dict]]:
+    """Mark findings recorded in the baseline; return the recorded ones no longer found."""
+    seen: set[str] = set()
+    marked = []
+    for result in results:
+        key = baseline_key(result.rule.id, result.file, result.resource, result.property_path,
+                           baseline.root)
+        if result.suppression is None and key in baseline.entries:
+            seen.add(key)
+            result = replace(result, suppression=Suppression(
+                "external", f"recorded in the baseline {baseline.path.name}"))
+        marked.append(result)
+    fixed = [entry for key, entry in sorted(baseline.entries.items()) if key not in seen]
+    return marked, fixed
+
+
 def lint(paths: Sequence[str | Path], rules: Sequence[RuleSpec],
-         severity_overrides: dict[str, str] | None = None) -> Results:
+         settings: Settings | None = None) -> Results:
     """Load, build the graph and check: the whole pipeline short of reporting."""
+    settings = settings or Settings()
     errors: list[RunError] = []
+    excluded: list[str] = []
     started = time.perf_counter()
-    documents, skipped, warnings = load_documents(paths, errors)
+    documents, skipped, warnings = load_documents(paths, errors, settings, excluded)
     loaded = time.perf_counter()
     model = build_graph(documents)
     warnings.extend(model.warnings)
     built = time.perf_counter()
-    results = check(model, rules, errors, severity_overrides)
+    results = check(model, rules, errors, settings)
+    results = apply_suppressions(results, declared(documents), rules, settings.all_rules)
+    fixed: list[dict] = []
+    if settings.baseline is not None:
+        results, fixed = apply_baseline(results, settings.baseline)
+    if settings.report_only is not None:
+        results = [r for r in results if str(Path(r.file).resolve()) in settings.report_only]
+    results.sort(key=lambda result: result.sort_key)
     checked = time.perf_counter()
     return Results(results=results, errors=errors, warnings=warnings, documents=documents,
                    skipped=skipped, rules=list(rules), model=model,
                    timings={"load": loaded - started, "graph": built - loaded,
-                            "check": checked - built})
+                            "check": checked - built}, fixed=fixed, excluded=excluded)

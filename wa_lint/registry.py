@@ -76,9 +76,7 @@ def collect(include_packs: bool = True) -> tuple[RuleSpec, ...]:
 
 def matches(spec: RuleSpec, token: str) -> bool:
     """Whether a --select/--ignore token names this rule: id, id prefix, name or pillar."""
-    token = token.strip()
-    return (token == spec.name or token in spec.replaces or token == spec.pillar
-            or spec.id.startswith(token.upper()))
+    return spec.matches(token)
 
 
 def select(specs: Iterable[RuleSpec], selected: Iterable[str] = (),

@@ -70,6 +70,7 @@ class RuleSpec:
     module: str = ""
     status: str = "stable"
     replaces: tuple[str, ...] = ()
+    options: Mapping[str, object] = field(default_factory=dict)   # parameters and defaults
 
     @property
     def pack(self) -> str:
@@ -81,6 +82,12 @@ class RuleSpec:
     def source_line(self) -> int:
         code = getattr(self.function, "__code__", None)
         return code.co_firstlineno if code else 0
+
+    def matches(self, token: str) -> bool:
+        """Whether a token names this rule: its id or an id prefix, its name, or its pillar."""
+        token = token.strip()
+        return bool(token) and (token == self.name or token in self.replaces
+                                or token == self.pillar or self.id.startswith(token.upper()))
 
     def explain(self) -> str:
         """The whole documentation, as ``wa-lint explain`` prints it (markdown)."""
@@ -125,7 +132,8 @@ def parse_sections(doc: str) -> dict[str, str]:
 def rule(*, id: str, name: str, pillar: str, severity: str,
          resource_types: str | Iterable[str] | Mapping[str, object],
          bp: str | Iterable[str], status: str = "stable",
-         replaces: Iterable[str] = ()) -> Callable[[Callable], Callable]:
+         replaces: Iterable[str] = (),
+         options: Mapping[str, object] | None = None) -> Callable[[Callable], Callable]:
     """Declare a rule. All arguments are keyword-only and validated here."""
 
     def decorate(function: Callable) -> Callable:
@@ -169,11 +177,14 @@ def rule(*, id: str, name: str, pillar: str, severity: str,
         description = " ".join(description.split())
         if not inspect.isgeneratorfunction(function):
             raise invalid("a rule is a generator function that yields findings")
+        for option, default in (options or {}).items():
+            if not RULE_NAME.match(option) or not isinstance(default, (bool, int, float, str)):
+                raise invalid(f"option {option!r} needs a kebab-case name and a scalar default")
         function.__wa_rule__ = RuleSpec(  # type: ignore[attr-defined]
             id=id, name=name, pillar=pillar, severity=severity, title=title,
             description=description, best_practices=best_practices, resource_types=types,
             doc=doc, sections=sections, function=function, module=function.__module__,
-            status=status, replaces=tuple(replaces))
+            status=status, replaces=tuple(replaces), options=dict(options or {}))
         return function
 
     return decorate

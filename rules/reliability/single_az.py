@@ -50,7 +50,8 @@ VPCS = {"AWS::EC2::VPC": ("AWS::EC2::Subnet", "VpcId"), "aws_vpc": ("aws_subnet"
 
 
 @rule(id="REL101", name="single-az", pillar="reliability", severity="error",
-      resource_types=(*TIERS, *FILE_SYSTEMS, *VPCS), bp=("REL10-BP01", "REL11-BP02"))
+      resource_types=(*TIERS, *FILE_SYSTEMS, *VPCS), bp=("REL10-BP01", "REL11-BP02"),
+      options={"min-zones": 2})
 def single_az(view):
     """Multi-instance tier confined to a single Availability Zone
 
@@ -63,6 +64,9 @@ def single_az(view):
     names its zone literally, as `!Select [i, !GetAZs '']` or as
     `data.aws_availability_zones.x.names[i]` (different indexes are different
     zones, equal indexes the same zone), or with `count` over those names.
+
+    The minimum is the parameter `min-zones` (default 2; set 3 for production
+    tiers in `.wa-lint.yaml`: `rules: {single-az: {min-zones: 3}}`).
 
     A tier is reported only when every placement is known. Subnets passed in as
     parameters without defaults, imported from other stacks that are not in the
@@ -110,16 +114,16 @@ def single_az(view):
     Zones of subnets outside the run (parameters, imports, data sources that
     look subnets up) are unknown, so such tiers are not checked.
     """
+    wanted = view.option("min-zones")
     for tier in view.resources(*TIERS):
         label, paths, severity = TIERS[tier.type]
         zones = view.zones(tier, *paths)
-        count = zones.count()
-        if count is UNKNOWN or count >= 2:
+        if zones.at_least(wanted) is not False:
             continue
         where = next((path for path in paths if tier.values(path)), paths[0])
         yield tier.finding(where.split("/*")[0],
-                           f"{label[0].upper()}{label[1:]} {tier} is placed in a single Availability "
-                           f"Zone ({zones})", severity=severity)
+                           f"{label[0].upper()}{label[1:]} {tier} is placed in "
+                           f"{_zone_count(zones, wanted)}", severity=severity)
 
     for file_system in view.resources(*FILE_SYSTEMS):
         member_type, reference, subnet_path, one_zone = FILE_SYSTEMS[file_system.type]
@@ -132,10 +136,9 @@ def single_az(view):
         zones = ZoneSet(frozenset())
         for target in targets:
             zones |= view.zones(target, subnet_path)
-        count = zones.count()
-        if count is not UNKNOWN and count < 2:
+        if zones.at_least(wanted) is False:
             yield file_system.finding(None, f"EFS file system {file_system} has mount targets "
-                                            f"in a single Availability Zone ({zones})",
+                                            f"in {_zone_count(zones, wanted)}",
                                       severity="warning")
 
     for vpc in view.resources(*VPCS):
@@ -144,7 +147,12 @@ def single_az(view):
         if not subnets:
             continue
         zones = view.subnet_zones(subnets)
-        count = zones.count()
-        if count is not UNKNOWN and count < 2:
-            yield vpc.finding(None, f"Every subnet of VPC {vpc} is in one Availability Zone "
-                                    f"({zones})", severity="warning")
+        if zones.at_least(wanted) is False:
+            yield vpc.finding(None, f"The subnets of VPC {vpc} are in "
+                                    f"{_zone_count(zones, wanted)}", severity="warning")
+
+
+def _zone_count(zones, wanted):
+    if len(zones.zones) <= 1:
+        return f"a single Availability Zone ({zones})"
+    return f"only {len(zones.zones)} Availability Zones ({zones}); {wanted} are required"

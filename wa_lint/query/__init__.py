@@ -11,7 +11,7 @@ rules need lives here or in a topic module beside this one (``iam``,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ..graph import Model, Node, NodeId
@@ -289,6 +289,21 @@ class ZoneSet:
             return UNKNOWN
         return best
 
+    def at_least(self, wanted: int) -> object:
+        """True when at least ``wanted`` distinct zones are proven, False when fewer are, or
+        UNKNOWN. Every zone of a Region counts as at least three (every Region in use has three
+        or more, except a few that have two)."""
+        if self.all_zones:
+            return True if wanted <= 3 else UNKNOWN
+        count = self.count()
+        if count is UNKNOWN:
+            return UNKNOWN
+        if count >= wanted:
+            return True
+        if self.incomplete:
+            return UNKNOWN
+        return False
+
     def __or__(self, other: ZoneSet) -> ZoneSet:
         return ZoneSet(self.zones | other.zones, self.all_zones or other.all_zones,
                        self.incomplete or other.incomplete, self.placements + other.placements)
@@ -324,12 +339,22 @@ class View:
     """What one rule run sees of the model."""
 
     def __init__(self, model: Model, spec: RuleSpec | None = None,
-                 excluded: frozenset = frozenset()) -> None:
+                 excluded: frozenset = frozenset(),
+                 options: Mapping[str, object] | None = None) -> None:
         self._model = model
         self._spec = spec
         self._excluded = excluded
+        self._options = options or {}
         self._wrapped: dict[NodeId, Resource] = {}
         self.current: Resource | None = None   # the resource the rule is looking at
+
+    def option(self, name: str) -> object:
+        """A rule parameter: the configured value, else the rule's declared default."""
+        if name in self._options:
+            return self._options[name]
+        if self._spec is not None and name in self._spec.options:
+            return self._spec.options[name]
+        raise KeyError(f"rule parameter {name!r} is not declared in @rule(options=...)")
 
     def _wrap(self, node: Node) -> Resource:
         resource = self._wrapped.get(node.id)

@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "junit", "gitlab", "markdown")
 
 
 def render(results, fmt: str, **options) -> str:
@@ -26,6 +26,15 @@ def render(results, fmt: str, **options) -> str:
     if fmt == "sarif":
         from .sarif import render_sarif
         return render_sarif(results, **options)
+    if fmt == "junit":
+        from .junit import render_junit
+        return render_junit(results)
+    if fmt == "gitlab":
+        from .gitlab import render_gitlab
+        return render_gitlab(results)
+    if fmt == "markdown":
+        from .markdown import render_markdown
+        return render_markdown(results)
     raise ValueError(f"unknown report format {fmt!r}")
 
 

@@ -28,6 +28,9 @@ def as_dict(results: Results) -> dict:
         "property_path": result.property_path,
         "best_practices": list(result.rule.best_practices),
         "fingerprint": result.fingerprint,
+        "suppressed": None if result.suppression is None else {
+            "kind": result.suppression.kind, "reason": result.suppression.reason,
+            "where": result.suppression.where},
     } for result in results.results]
     errors = [{
         "kind": error.kind,
@@ -38,19 +41,22 @@ def as_dict(results: Results) -> dict:
         **({"rule_id": error.rule_id, "resource": error.resource} if error.kind == "rule" else {}),
     } for error in results.errors]
     formats = Counter(document.format for document in results.documents)
-    by_pillar = Counter(result.rule.pillar for result in results.results)
+    by_pillar = Counter(result.rule.pillar for result in results.active)
     return {
         "tool": {"name": "wa-lint", "version": __version__},
         "findings": findings,
         "errors": errors,
         "warnings": list(results.warnings),
+        "fixed": list(results.fixed),
         "summary": {
             "files": len(results.documents),
             "files_by_format": dict(sorted(formats.items())),
             "files_skipped": len(results.skipped),
             "resources": results.resource_count,
             "rules": len(results.rules),
-            "findings": len(findings),
+            "findings": len(results.active),
+            "suppressed": len(results.suppressed),
+            "fixed": len(results.fixed),
             "by_severity": results.count_by_severity(),
             "by_pillar": {pillar: by_pillar.get(pillar, 0) for pillar in PILLARS},
             "errors": len(errors),

@@ -60,6 +60,10 @@ def as_dict(results: Results, category: str | None = None) -> dict:
     index = {spec.id: position for position, spec in enumerate(rules)}
     sarif_results = []
     for result in results.results:
+        entry: dict = {}
+        if result.suppression is not None:
+            entry["suppressions"] = [{"kind": result.suppression.kind,
+                                      "justification": result.suppression.reason}]
         sarif_results.append({
             "ruleId": result.rule.id,
             "ruleIndex": index[result.rule.id],
@@ -82,6 +86,7 @@ def as_dict(results: Results, category: str | None = None) -> dict:
                            "bestPractices": list(result.rule.best_practices),
                            "resourceType": result.resource_type,
                            "propertyPath": result.property_path},
+            **entry,
         })
     notifications = []
     for error in results.errors:

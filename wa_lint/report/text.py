@@ -20,24 +20,33 @@ def _plural(count: int, word: str) -> str:
 
 def summary_line(results: Results) -> str:
     counts = results.count_by_severity()
-    files = len({result.file for result in results.results})
+    active = results.active
+    files = len({result.file for result in active})
     scanned = (f"{_plural(len(results.documents), 'template')}, "
                f"{_plural(results.resource_count, 'resource')}, "
                f"{_plural(len(results.rules), 'rule')}")
-    if not results.results:
+    if not active:
         head = "No findings"
     else:
         detail = ", ".join(_plural(counts[s], s) for s in ("error", "warning", "note") if counts[s])
-        head = f"Found {_plural(len(results.results), 'finding')} in {_plural(files, 'file')} " \
-               f"({detail})"
-    tail = f"; {_plural(len(results.errors), 'file or rule error')}" if results.errors else ""
+        head = f"Found {_plural(len(active), 'finding')} in {_plural(files, 'file')} ({detail})"
+    tail = ""
+    if results.suppressed:
+        tail += f"; {len(results.suppressed)} suppressed"
+    if results.fixed:
+        tail += (f"; {_plural(len(results.fixed), 'baseline finding')} fixed "
+                 "(run `wa-lint baseline` to shrink the baseline)")
+    if results.errors:
+        tail += f"; {_plural(len(results.errors), 'file or rule error')}"
     return f"{head} — checked {scanned}{tail}."
 
 
-def render_text(results: Results, color: bool = False, quiet: bool = False) -> str:
+def render_text(results: Results, color: bool = False, quiet: bool = False,
+                show_suppressed: bool = False) -> str:
     lines: list[str] = []
     current_file = None
-    for result in results.results:
+    shown = results.results if show_suppressed else results.active
+    for result in shown:
         if current_file is not None and result.file != current_file:
             lines.append("")
         current_file = result.file
@@ -49,11 +58,14 @@ def render_text(results: Results, color: bool = False, quiet: bool = False) -> s
             pillar = f"{_DIM}[{result.rule.pillar}]{_RESET}"
         else:
             pillar = f"[{result.rule.pillar}]"
-        lines.append(f"{location} {rule} {pillar} {result.message}")
+        suppressed = ""
+        if result.suppression is not None:
+            suppressed = f" (suppressed: {result.suppression.reason})"
+        lines.append(f"{location} {rule} {pillar} {result.message}{suppressed}")
     if not quiet:
         if lines:
             lines.append("")
-        by_pillar = Counter(result.rule.pillar for result in results.results)
+        by_pillar = Counter(result.rule.pillar for result in results.active)
         if by_pillar:
             lines.append("By pillar: " + ", ".join(
                 f"{pillar} {count}" for pillar, count in sorted(by_pillar.items())))
