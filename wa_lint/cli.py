@@ -51,13 +51,13 @@ def _all_rules():
         _fail(str(exc))
 
 
-def _rules(select: Iterable[str] = (), ignore: Iterable[str] = ()):
+def _rules(select: Iterable[str] = (), ignore: Iterable[str] = (), where: str = ""):
     from .registry import RegistryError
     from .registry import select as choose
     try:
         return choose(_all_rules(), _tokens(select), _tokens(ignore))
     except RegistryError as exc:
-        _fail(str(exc))
+        _fail(f"{where}: {exc}" if where else str(exc))
 
 
 def _config(path: str | None):
@@ -125,6 +125,8 @@ def _run(paths, config, select, ignore, baseline_path=None, changed_since=None):
     from .suppress import BaselineError, read_baseline
 
     all_rules = _all_rules()
+    if config.source:  # name the file when its select/ignore lists are wrong
+        _rules(config.select, config.ignore, where=f"{config.source}: 'select'/'ignore'")
     selected = _tokens(select) or list(config.select)
     rules = _rules(selected, [*config.ignore, *_tokens(ignore)])
     progress = _Progress() if _Progress.wanted() else None
