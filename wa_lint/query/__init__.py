@@ -403,38 +403,29 @@ class View:
     def referenced(self, resource: Resource, path: str | Iterable | None = None,
                    types: Iterable[str] = (), kinds: Iterable[str] = ()) -> list[Resource]:
         """Resources that ``resource`` references under ``path`` (any path if None)."""
-        prefix = to_path(path)
-        wanted, wanted_kinds = set(types), set(kinds)
-        found: dict[NodeId, Resource] = {}
-        for target, data in self._model.out_edges(resource.id):
-            if wanted_kinds and data["kind"] not in wanted_kinds:
-                continue
-            if prefix and not path_under(data["path"], prefix):
-                continue
-            node = self._model.nodes[target]
-            if wanted and node.type not in wanted:
-                continue
-            found.setdefault(target, self._wrap(node))
-        return list(found.values())
+        return self._neighbours(self._model.out_edges(resource.id), path, types, kinds)
 
     def referrers(self, resource: Resource, types: Iterable[str] = (),
                   path: str | Iterable | None = None,
                   kinds: Iterable[str] = ()) -> list[Resource]:
         """Resources that reference ``resource`` (from under ``path`` in the referrer)."""
+        return self._neighbours(self._model.in_edges(resource.id), path, types, kinds)
+
+    def _neighbours(self, edges: Iterable[tuple[NodeId, dict]], path: str | Iterable | None,
+                    types: Iterable[str], kinds: Iterable[str]) -> list[Resource]:
+        """The other ends of ``edges`` whose kind, reference path and type match, each once."""
         prefix = to_path(path)
         wanted, wanted_kinds = set(types), set(kinds)
         found: dict[NodeId, Resource] = {}
-        for source, data in self._model.in_edges(resource.id):
+        for other, data in edges:
             if wanted_kinds and data["kind"] not in wanted_kinds:
                 continue
             if prefix and not path_under(data["path"], prefix):
                 continue
-            node = self._model.nodes[source]
-            if wanted and node.type not in wanted:
+            node = self._model.nodes[other]
+            if (wanted and node.type not in wanted) or node.id in self._excluded:
                 continue
-            if node.id in self._excluded:
-                continue
-            found.setdefault(source, self._wrap(node))
+            found.setdefault(other, self._wrap(node))
         return list(found.values())
 
     def reference_paths(self, resource: Resource, target: Resource) -> list[Path]:
