@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 
@@ -100,6 +102,14 @@ def test_output_file_is_written(tmp_path):
     assert process.returncode == 1 and process.stdout == ""
     assert json.loads(target.read_text())["version"] == "2.1.0"
     assert [p.name for p in tmp_path.iterdir()] == ["report.sarif"]  # no temporary left
+
+
+def test_output_file_gets_the_usual_permissions(tmp_path):
+    target = tmp_path / "report.json"
+    run_cli("check", SINGLE_AZ / "fail.yaml", "-f", "json", "-o", target)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask   # not mkstemp's 0600
 
 
 def test_output_to_a_missing_directory_is_an_error(tmp_path):
