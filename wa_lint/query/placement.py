@@ -82,3 +82,17 @@ def load_balancer_attachments(view: View, asg: Resource) -> object:
             asg, ASG_ATTACHMENTS, path="autoscaling_group_name"):
         found.append(None)
     return found
+
+
+def instance_count(resource: Resource) -> object:
+    """How many instances a declaration stands for (Terraform ``count``/``for_each``): an int or
+    UNKNOWN; always 1 in CloudFormation."""
+    node = resource._node
+    return node.scope.instance_count(node)
+
+
+def cluster_members(view: View, cluster: Resource) -> list[Resource]:
+    """The DB instances of the run that join ``cluster`` (Aurora or Multi-AZ DB cluster)."""
+    if cluster.is_cloudformation:
+        return view.referrers(cluster, ("AWS::RDS::DBInstance",), path="DBClusterIdentifier")
+    return view.referrers(cluster, ("aws_rds_cluster_instance",), path="cluster_identifier")
