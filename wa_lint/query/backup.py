@@ -70,12 +70,10 @@ def plan_rules(plan: Resource) -> list[tuple[tuple, dict]]:
 
 def copy_destinations(rule: dict, cloudformation: bool) -> list[object]:
     """The destination vault ARNs (or references) of a plan rule's copy actions."""
-    if cloudformation:
-        actions = rule.get("CopyActions") or []
-        key = "DestinationBackupVaultArn"
-    else:
-        actions = rule.get("copy_action") or []
-        key = "destination_vault_arn"
+    key = "DestinationBackupVaultArn" if cloudformation else "destination_vault_arn"
+    actions = rule.get("CopyActions" if cloudformation else "copy_action")
+    if actions is None:
+        return []
     if isinstance(actions, dict):
         actions = [actions]
     if not isinstance(actions, list):
@@ -185,10 +183,12 @@ _ARN_PATTERNS = {
 
 def _tag_conditions_match(body: dict, tags: object) -> object:
     """Whether the tag predicates of a selection (ListOfTags OR, Conditions AND) match."""
-    list_of_tags = body.get("ListOfTags") or []
-    conditions = body.get("Conditions") or {}
+    list_of_tags = body.get("ListOfTags")
+    conditions = body.get("Conditions")
     if list_of_tags is UNKNOWN or conditions is UNKNOWN:
         return UNKNOWN
+    list_of_tags = list_of_tags or []
+    conditions = conditions or {}
     if not list_of_tags and not conditions:
         return False
     if tags is UNKNOWN:
@@ -282,3 +282,29 @@ def pitr_enabled(resource: Resource) -> object:
         path = "point_in_time_recovery/enabled"
     value = as_bool(resource.get(path))
     return False if value is None else value
+
+
+def copy_elsewhere(view: View, plan: Resource, destination: object) -> object:
+    """Whether a copy action's destination vault is in another Region than ``plan``: True,
+    False, or UNKNOWN. A vault of the same CloudFormation template is in the same Region; an
+    ARN naming a Region is compared with the plan's Region when that is known, and is taken
+    as elsewhere when it is not (CloudFormation does not say where a stack is deployed)."""
+    if destination is UNKNOWN or destination is None:
+        return UNKNOWN
+    vault = view.resource(destination) if not isinstance(destination, str) else None
+    if vault is not None:
+        if vault.type not in VAULT_TYPES:
+            return UNKNOWN
+        if plan.is_cloudformation and vault.is_cloudformation:
+            return False if vault.file == plan.file else UNKNOWN
+        here, there = view.region(plan), view.region(vault)
+        if isinstance(here, str) and isinstance(there, str):
+            return here != there
+        return UNKNOWN
+    region = arn_region(destination)
+    if not isinstance(region, str) or not region:
+        return UNKNOWN
+    here = view.region(plan)
+    if isinstance(here, str):
+        return here != region
+    return True
