@@ -96,3 +96,21 @@ def cluster_members(view: View, cluster: Resource) -> list[Resource]:
     if cluster.is_cloudformation:
         return view.referrers(cluster, ("AWS::RDS::DBInstance",), path="DBClusterIdentifier")
     return view.referrers(cluster, ("aws_rds_cluster_instance",), path="cluster_identifier")
+
+
+def nat_dependants(view: View) -> dict:
+    """NAT gateway -> the subnets whose default route goes through it (unclear subnets skipped).
+
+    Edges are between declarations, so a Terraform NAT gateway with ``count`` stands for
+    several gateways; callers check ``instance_count`` before calling one gateway single.
+    """
+    from .network import SUBNET_TYPES, nat_gateways_of
+
+    served: dict = {}
+    for subnet in view.resources(*SUBNET_TYPES):
+        gateways = nat_gateways_of(view, subnet)
+        if gateways is UNKNOWN:
+            continue
+        for gateway in gateways:
+            served.setdefault(gateway, []).append(subnet)
+    return served
