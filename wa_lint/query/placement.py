@@ -114,3 +114,24 @@ def nat_dependants(view: View) -> dict:
         for gateway in gateways:
             served.setdefault(gateway, []).append(subnet)
     return served
+
+
+SCALABLE_TARGETS = ("AWS::ApplicationAutoScaling::ScalableTarget", "aws_appautoscaling_target")
+
+
+def scaling_minimum(view: View, service: Resource) -> object:
+    """The smallest MinCapacity of the Application Auto Scaling targets that reference an ECS
+    service: an int, None when no target references it, UNKNOWN when unresolvable."""
+    targets = view.referrers(service, SCALABLE_TARGETS[:1], path="ResourceId") + \
+        view.referrers(service, SCALABLE_TARGETS[1:], path="resource_id")
+    if not targets:
+        return None
+    minimums = []
+    for target in targets:
+        value = target.get("MinCapacity" if target.is_cloudformation else "min_capacity")
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return UNKNOWN
+        minimums.append(value)
+    return min(minimums)
