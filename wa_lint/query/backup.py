@@ -161,12 +161,25 @@ def _matches_resource(view: View, item: object, target: Resource) -> object:
         resource_part = ":".join(parts[5:])
         if not fnmatch.fnmatchcase(service, item_service):
             return False
-        if "*" not in resource_part and "?" not in resource_part:
-            return UNKNOWN      # a literal ARN: might be this resource, deployed by name
-        return fnmatch.fnmatchcase(kind + "ANYNAME", resource_part) or UNKNOWN
+        name = target.get(_NAMES[target.type]) if target.type in _NAMES else None
+        if isinstance(name, str):
+            return fnmatch.fnmatchcase(kind + name, resource_part)
+        if resource_part in ("*", kind + "*"):
+            return True
+        if target.type not in _NAMES:
+            return False    # a specific id the service generates: not a resource of this run
+        return UNKNOWN if fnmatch.fnmatchcase(kind, resource_part[:len(kind)]) else False
     return UNKNOWN
 
 
+# resource type -> the property naming it in its ARN (others have generated ids)
+_NAMES = {
+    "AWS::RDS::DBInstance": "DBInstanceIdentifier", "aws_db_instance": "identifier",
+    "AWS::RDS::DBCluster": "DBClusterIdentifier", "aws_rds_cluster": "cluster_identifier",
+    "AWS::DynamoDB::Table": "TableName", "aws_dynamodb_table": "name",
+    "AWS::DocDB::DBCluster": "DBClusterIdentifier", "aws_docdb_cluster": "cluster_identifier",
+    "AWS::Neptune::DBCluster": "DBClusterIdentifier", "aws_neptune_cluster": "cluster_identifier",
+}
 # resource type -> (ARN service, resource-part prefix)
 _ARN_PATTERNS = {
     "AWS::RDS::DBInstance": ("rds", "db:"), "aws_db_instance": ("rds", "db:"),
@@ -308,3 +321,63 @@ def copy_elsewhere(view: View, plan: Resource, destination: object) -> object:
     if isinstance(here, str):
         return here != region
     return True
+
+
+DLM_TYPES = ("AWS::DLM::LifecyclePolicy", "aws_dlm_lifecycle_policy")
+
+
+def dlm_coverage(view: View, volume: Resource) -> object:
+    """Whether an enabled Data Lifecycle Manager policy of the run snapshots an EBS volume:
+    True, False, or UNKNOWN (instance-targeted policies, unresolved tags)."""
+    tags = _tags(volume)
+    result: object = False
+    for policy in view.resources(*DLM_TYPES):
+        cloudformation = policy.is_cloudformation
+        state = policy.get("State" if cloudformation else "state")
+        if state == "DISABLED":
+            continue
+        details = "PolicyDetails" if cloudformation else "policy_details"
+        kinds = policy.get(f"{details}/{'ResourceTypes' if cloudformation else 'resource_types'}")
+        targets = policy.get(f"{details}/{'TargetTags' if cloudformation else 'target_tags'}")
+        if kinds is UNKNOWN or targets is UNKNOWN or tags is UNKNOWN:
+            result = UNKNOWN
+            continue
+        kinds = [kind for kind in flatten(kinds)]
+        if "VOLUME" not in kinds:
+            if "INSTANCE" in kinds:
+                result = UNKNOWN    # snapshots the volumes of tagged instances
+            continue
+        if isinstance(targets, dict):
+            pairs = list(targets.items())
+        else:
+            pairs = [(item.get("Key"), item.get("Value")) for item in flatten(targets)
+                     if isinstance(item, dict)]
+        for key, value in pairs:
+            if not isinstance(key, str) or not isinstance(value, str):
+                result = UNKNOWN
+                continue
+            actual = tags.get(key)
+            if actual is UNKNOWN:
+                result = UNKNOWN
+            elif actual == value:
+                return True
+    return result
+
+
+def efs_backup_policy(view: View, file_system: Resource) -> object:
+    """EFS automatic backups: True when enabled, False when off (the CloudFormation and
+    Terraform default), UNKNOWN when unresolvable."""
+    if file_system.is_cloudformation:
+        status = file_system.get("BackupPolicy/Status")
+        if status is UNKNOWN:
+            return UNKNOWN
+        return status == "ENABLED"
+    result: object = False
+    for policy in view.referrers(file_system, ("aws_efs_backup_policy",),
+                                 path="file_system_id"):
+        status = policy.get("backup_policy/status")
+        if status is UNKNOWN:
+            result = UNKNOWN
+        elif status == "ENABLED":
+            return True
+    return result
