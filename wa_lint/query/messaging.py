@@ -8,9 +8,10 @@ subscription or function has somewhere to put what fails.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..values import UNKNOWN
-from . import Resource, View
+from . import Resource, View, as_int
 
 QUEUE_TYPES = ("AWS::SQS::Queue", "aws_sqs_queue")
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "aws_lambda_function")
@@ -131,3 +132,84 @@ def subscription_protocol(subscription: Resource) -> object:
     key = "Protocol" if subscription.is_cloudformation else "protocol"
     value = subscription.get(key)
     return value.lower() if isinstance(value, str) else value
+
+
+# -- event source mappings: who polls what ------------------------------------------------
+ESM_TYPES = ("AWS::Lambda::EventSourceMapping", "aws_lambda_event_source_mapping")
+STREAM_TYPES = ("AWS::Kinesis::Stream", "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable",
+                "aws_kinesis_stream", "aws_dynamodb_table")
+SAM_SOURCE_KEYS = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream"}
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One Lambda event source mapping: an ``EventSourceMapping`` or a SAM poller event."""
+
+    holder: Resource             # the mapping resource, or the SAM function
+    path: tuple                  # of its settings in ``holder``: () or ("Events", name, "Properties")
+    source: Resource | None      # the queue, stream or table in the run
+    source_arn: object           # the resolved source value (a string when literal)
+    function: Resource | None
+    kind: str                    # "sqs", "kinesis", "dynamodb" or "other"
+
+    def get(self, cloudformation: str, terraform: str) -> object:
+        """A mapping setting by its CloudFormation/SAM or Terraform name (``A/B`` paths)."""
+        if self.holder.is_cloudformation:
+            return self.holder.get((*self.path, *cloudformation.split("/")))
+        return self.holder.get(terraform)
+
+    def key(self, cloudformation: str, terraform: str) -> tuple:
+        if self.holder.is_cloudformation:
+            return (*self.path, *cloudformation.split("/"))
+        return tuple(terraform.split("/"))
+
+
+def _source_kind(source: Resource | None, arn: object) -> str:
+    if source is not None:
+        if source.type in QUEUE_TYPES:
+            return "sqs"
+        if "Kinesis" in source.type or "kinesis" in source.type:
+            return "kinesis"
+        if "DynamoDB" in source.type or "dynamodb" in source.type:
+            return "dynamodb"
+        return "other"
+    if isinstance(arn, str):
+        for service in ("sqs", "kinesis", "dynamodb"):
+            if arn.startswith(f"arn:aws:{service}:") or f":{service}:" in arn:
+                return service
+    return "other"
+
+
+def event_source_mappings(view: View) -> Iterator[Mapping]:
+    """Every event source mapping in the run, SAM ``SQS``/``Kinesis``/``DynamoDB`` events too."""
+    for mapping in view.resources(*ESM_TYPES):
+        cfn = mapping.is_cloudformation
+        source_key, function_key = ("EventSourceArn", "FunctionName") if cfn else \
+            ("event_source_arn", "function_name")
+        sources = view.referenced(mapping, source_key)
+        source = sources[0] if sources else None
+        functions = view.referenced(mapping, function_key, FUNCTION_TYPES)
+        arn = mapping.get(source_key)
+        yield Mapping(mapping, (), source, arn, functions[0] if functions else None,
+                      _source_kind(source, arn))
+    for function in view.resources("AWS::Serverless::Function"):
+        for path, event in sam_events(function, *SAM_SOURCE_KEYS):
+            source_path = (*path, "Properties", SAM_SOURCE_KEYS[event["Type"]])
+            sources = view.referenced(function, source_path)
+            source = sources[0] if sources else None
+            arn = function.get(source_path)
+            kind = _source_kind(source, arn)
+            if kind == "other":
+                kind = event["Type"].lower()
+            yield Mapping(function, (*path, "Properties"), source, arn, function, kind)
+
+
+def function_timeout(function: Resource) -> object:
+    """A function's timeout in seconds (default 3), or UNKNOWN."""
+    return as_int(function.get("Timeout" if function.is_cloudformation else "timeout", 3))
+
+
+def visibility_timeout(queue: Resource) -> object:
+    """A queue's visibility timeout in seconds (default 30), or UNKNOWN."""
+    key = "VisibilityTimeout" if queue.is_cloudformation else "visibility_timeout_seconds"
+    return as_int(queue.get(key, 30))
