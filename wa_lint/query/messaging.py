@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..values import UNKNOWN
-from . import Resource, View, as_int
+from ..values import UNKNOWN, ResourceRef
+from . import Resource, View, as_bool, as_int
+from .embedded import embedded_json
 
 QUEUE_TYPES = ("AWS::SQS::Queue", "aws_sqs_queue")
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "aws_lambda_function")
@@ -213,3 +214,58 @@ def visibility_timeout(queue: Resource) -> object:
     """A queue's visibility timeout in seconds (default 30), or UNKNOWN."""
     key = "VisibilityTimeout" if queue.is_cloudformation else "visibility_timeout_seconds"
     return as_int(queue.get(key, 30))
+
+
+# -- redrive policies ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Redrive:
+    """A queue's redrive policy: where it is written and what it says."""
+
+    queue: Resource
+    holder: Resource             # the queue, or an ``aws_sqs_queue_redrive_policy``
+    key: str
+    policy: dict
+    dead_letter_queue: Resource | None
+
+    def get(self, name: str) -> object:
+        return self.policy.get(name)
+
+
+def redrive_policies(view: View, queue: Resource) -> list[Redrive]:
+    """The redrive policies of ``queue`` that can be read (unknown ones are left out)."""
+    holders = [(queue, "RedrivePolicy" if queue.is_cloudformation else "redrive_policy")]
+    holders += [(holder, "redrive_policy") for holder in
+                view.referrers(queue, ("aws_sqs_queue_redrive_policy",), path="queue_url")]
+    found = []
+    for holder, key in holders:
+        policy = embedded_json(holder, key)
+        if not isinstance(policy, dict):
+            continue
+        target = policy.get("deadLetterTargetArn")
+        dead_letter_queue = view.resource(target) if isinstance(target, ResourceRef) else \
+            queue_by_arn(view, target)
+        if dead_letter_queue is not None and dead_letter_queue.type not in QUEUE_TYPES:
+            dead_letter_queue = None
+        found.append(Redrive(queue, holder, key, policy, dead_letter_queue))
+    return found
+
+
+def is_fifo(queue: Resource) -> object:
+    """Whether a queue is FIFO (default False), or UNKNOWN."""
+    return as_bool(queue.get("FifoQueue" if queue.is_cloudformation else "fifo_queue", False))
+
+
+def retention_period(queue: Resource) -> object:
+    """A queue's message retention in seconds (default 4 days), or UNKNOWN."""
+    key = "MessageRetentionPeriod" if queue.is_cloudformation else "message_retention_seconds"
+    return as_int(queue.get(key, 345600))
+
+
+def queue_by_arn(view: View, arn: object) -> Resource | None:
+    """The queue of the run whose literal name ends a literal SQS ARN, if exactly one."""
+    if not isinstance(arn, str) or not arn.startswith("arn:") or ":sqs:" not in arn:
+        return None
+    name = arn.rsplit(":", 1)[-1]
+    found = [queue for queue in view.resources(*QUEUE_TYPES)
+             if queue.get("QueueName" if queue.is_cloudformation else "name") == name]
+    return found[0] if len(found) == 1 else None
