@@ -269,3 +269,43 @@ def queue_by_arn(view: View, arn: object) -> Resource | None:
     found = [queue for queue in view.resources(*QUEUE_TYPES)
              if queue.get("QueueName" if queue.is_cloudformation else "name") == name]
     return found[0] if len(found) == 1 else None
+
+
+ALARM_TYPES = ("AWS::CloudWatch::Alarm", "aws_cloudwatch_metric_alarm")
+
+
+def dead_letter_queues(view: View) -> list[Resource]:
+    """Queues that receive what fails elsewhere: redrive targets and failure destinations."""
+    found: dict = {}
+    for queue in view.resources(*QUEUE_TYPES):
+        for redrive in redrive_policies(view, queue):
+            if redrive.dead_letter_queue is not None and redrive.dead_letter_queue != queue:
+                found.setdefault(redrive.dead_letter_queue.id, redrive.dead_letter_queue)
+    for queue in view.resources(*QUEUE_TYPES):
+        if queue.id not in found and is_failure_target(view, queue):
+            found[queue.id] = queue
+    return list(found.values())
+
+
+def queue_alarms(view: View, queue: Resource) -> list[Resource]:
+    """CloudWatch alarms on a queue: by reference, or by its literal name in a dimension."""
+    alarms = view.referrers(queue, ALARM_TYPES)
+    name = queue.get("QueueName" if queue.is_cloudformation else "name")
+    if alarms or not isinstance(name, str):
+        return alarms
+    for alarm in view.resources(*ALARM_TYPES):
+        if alarm.is_cloudformation:
+            values = [value for _, value in alarm.values("Dimensions/*/Value")]
+            values += [value for _, value in
+                       alarm.values("Metrics/*/MetricStat/Metric/Dimensions/*/Value")]
+        else:
+            dimensions = alarm.get("dimensions")
+            values = list(dimensions.values()) if isinstance(dimensions, dict) else []
+            for _, query in alarm.blocks("metric_query"):
+                metric = query.get("metric")
+                metric = metric[0] if isinstance(metric, list) and metric else metric
+                if isinstance(metric, dict) and isinstance(metric.get("dimensions"), dict):
+                    values += list(metric["dimensions"].values())
+        if name in values:
+            alarms.append(alarm)
+    return alarms
