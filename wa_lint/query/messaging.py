@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..values import UNKNOWN, ResourceRef
-from . import Resource, View, as_bool, as_int
+from . import Resource, View, as_bool, as_int, flatten
 from .embedded import embedded_json
 
 QUEUE_TYPES = ("AWS::SQS::Queue", "aws_sqs_queue")
@@ -309,3 +309,72 @@ def queue_alarms(view: View, queue: Resource) -> list[Resource]:
         if name in values:
             alarms.append(alarm)
     return alarms
+
+
+# -- S3 notifications to Lambda -------------------------------------------------------
+PERMISSION_TYPES = ("AWS::Lambda::Permission", "aws_lambda_permission")
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One S3 → Lambda notification: where it is written, its target and its key filter."""
+
+    holder: Resource             # the bucket (CloudFormation) or aws_s3_bucket_notification
+    path: tuple
+    bucket: Resource | None
+    function: Resource | None    # the function, alias or version in the run
+    target: object               # the resolved target value
+    events: list
+    filters: object              # {"prefix": ..., "suffix": ...} (None values when absent)
+
+
+def lambda_notifications(view: View) -> Iterator[Notification]:
+    for bucket in view.resources("AWS::S3::Bucket"):
+        for path, config in bucket.blocks("NotificationConfiguration/LambdaConfigurations"):
+            targets = view.referenced(bucket, (*path, "Function"))
+            filters: dict = {"prefix": None, "suffix": None}
+            for _, key_rule in bucket.blocks((*path, "Filter", "S3Key", "Rules")):
+                name = key_rule.get("Name")
+                if isinstance(name, str) and name.lower() in filters:
+                    filters[name.lower()] = key_rule.get("Value")
+            yield Notification(bucket, path, bucket, targets[0] if targets else None,
+                               config.get("Function"), flatten(config.get("Event")), filters)
+    for holder in view.resources("aws_s3_bucket_notification"):
+        buckets = view.referenced(holder, "bucket", ("aws_s3_bucket",))
+        for path, config in holder.blocks("lambda_function"):
+            targets = view.referenced(holder, (*path, "lambda_function_arn"))
+            yield Notification(holder, path, buckets[0] if buckets else None,
+                               targets[0] if targets else None,
+                               config.get("lambda_function_arn"), flatten(config.get("events")),
+                               {"prefix": config.get("filter_prefix"),
+                                "suffix": config.get("filter_suffix")})
+
+
+def invoke_permissions(view: View, function: Resource, principal: str) -> object:
+    """Resource-policy permissions letting ``principal`` invoke ``function``: a list, or
+    UNKNOWN when some permission for that principal names a function that cannot be resolved."""
+    targets = [function]
+    if function.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version", "aws_lambda_alias"):
+        targets += view.referenced(function, None, FUNCTION_TYPES)
+    name = function.get("FunctionName" if function.is_cloudformation else "function_name")
+    found: list = []
+    unknown = False
+    for permission in view.resources(*PERMISSION_TYPES):
+        cfn = permission.is_cloudformation
+        who = permission.get("Principal" if cfn else "principal")
+        if who is not UNKNOWN and who != principal:
+            continue
+        key = "FunctionName" if cfn else "function_name"
+        referenced = view.referenced(permission, key)
+        if any(target in referenced for target in targets):
+            found.append(permission)
+            continue
+        value = permission.get(key)
+        if isinstance(name, str) and isinstance(value, str) and \
+                (value == name or value.endswith(":function:" + name)):
+            found.append(permission)
+        elif value is UNKNOWN and not referenced:
+            unknown = True
+    if not found and unknown:
+        return UNKNOWN
+    return found
