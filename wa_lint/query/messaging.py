@@ -7,6 +7,7 @@ subscription or function has somewhere to put what fails.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -378,3 +379,109 @@ def invoke_permissions(view: View, function: Resource, principal: str) -> object
     if not found and unknown:
         return UNKNOWN
     return found
+
+
+# -- queue policies --------------------------------------------------------------------
+def queue_policy_documents(view: View, queue: Resource) -> list[object]:
+    """The resource-policy documents attached to ``queue`` (dicts, or UNKNOWN if unreadable)."""
+    documents: list[object] = []
+    holders = [(policy, "PolicyDocument") for policy in
+               view.referrers(queue, ("AWS::SQS::QueuePolicy",), path="Queues")]
+    holders += [(policy, "policy") for policy in
+                view.referrers(queue, ("aws_sqs_queue_policy",), path="queue_url")]
+    if not queue.is_cloudformation and queue.has("policy"):
+        holders.append((queue, "policy"))
+    for holder, key in holders:
+        document = embedded_json(holder, key)
+        if isinstance(document, dict):
+            documents.append(document)
+        else:
+            referenced = holder.get(key)
+            source = view.resource(referenced) if isinstance(referenced, ResourceRef) else None
+            documents.append(source if source is not None else UNKNOWN)
+    return documents
+
+
+def allows_service(document: object, service: str, action: str) -> object:
+    """Whether a policy document (dict) allows ``service`` to perform ``action``: bool or UNKNOWN.
+
+    A Terraform ``aws_iam_policy_document`` data source (a Resource) is read too.
+    """
+    if isinstance(document, Resource):
+        statements = []
+        for _, block in document.blocks("statement"):
+            principals = block.get("principals")
+            principals = principals if isinstance(principals, list) else [principals]
+            principal: dict = {}
+            for item in principals:
+                if isinstance(item, dict):
+                    principal.setdefault(item.get("type"), []).extend(
+                        flatten(item.get("identifiers")))
+            statements.append({"Effect": block.get("effect", "Allow"),
+                               "Action": block.get("actions"), "Principal": principal})
+    elif isinstance(document, dict):
+        statements = document.get("Statement")
+        statements = statements if isinstance(statements, list) else [statements]
+    else:
+        return UNKNOWN
+    unknown = False
+    for statement in statements:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            unknown = unknown or (isinstance(statement, dict) and
+                                  statement.get("Effect") is UNKNOWN)
+            continue
+        actions = flatten(statement.get("Action"))
+        principal = statement.get("Principal")
+        if principal is UNKNOWN or any(item is UNKNOWN for item in actions):
+            unknown = True
+            continue
+        if not any(_action_matches(item, action) for item in actions if isinstance(item, str)):
+            continue
+        if principal == "*":
+            return True
+        if isinstance(principal, dict):
+            names = flatten(principal.get("Service")) + flatten(principal.get("AWS")) + \
+                flatten(principal.get("*"))
+            if any(name is UNKNOWN for name in names):
+                unknown = True
+            if service in names or "*" in names:
+                return True
+    return UNKNOWN if unknown else False
+
+
+def _action_matches(pattern: str, action: str) -> bool:
+    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+
+
+def queue_kms_key(queue: Resource) -> object:
+    return queue.get("KmsMasterKeyId" if queue.is_cloudformation else "kms_master_key_id")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One SNS → SQS subscription."""
+
+    holder: Resource             # the subscription, or the topic for an inline one
+    path: tuple
+    topic: Resource | None
+    queue: Resource
+
+
+def sqs_subscriptions(view: View) -> Iterator[Delivery]:
+    for subscription in view.resources("AWS::SNS::Subscription", "aws_sns_topic_subscription"):
+        if subscription_protocol(subscription) != "sqs":
+            continue
+        cfn = subscription.is_cloudformation
+        queues = view.referenced(subscription, "Endpoint" if cfn else "endpoint", QUEUE_TYPES)
+        topics = view.referenced(subscription, "TopicArn" if cfn else "topic_arn",
+                                 ("AWS::SNS::Topic", "aws_sns_topic"))
+        if queues:
+            yield Delivery(subscription, (), topics[0] if topics else None, queues[0])
+    for topic in view.resources("AWS::SNS::Topic"):
+        for path, entry in topic.blocks("Subscription"):
+            protocol = entry.get("Protocol")
+            if not isinstance(protocol, str) or protocol.lower() != "sqs":
+                continue
+            queues = view.referenced(topic, (*path, "Endpoint"), QUEUE_TYPES)
+            if queues:
+                yield Delivery(topic, path, topic, queues[0])
