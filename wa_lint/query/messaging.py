@@ -7,10 +7,13 @@ subscription or function has somewhere to put what fails.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from ..values import UNKNOWN
-from . import Resource, View
+from ..values import UNKNOWN, ResourceRef
+from . import Resource, View, as_bool, as_int, flatten
+from .embedded import embedded_json
 
 QUEUE_TYPES = ("AWS::SQS::Queue", "aws_sqs_queue")
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "aws_lambda_function")
@@ -131,3 +134,354 @@ def subscription_protocol(subscription: Resource) -> object:
     key = "Protocol" if subscription.is_cloudformation else "protocol"
     value = subscription.get(key)
     return value.lower() if isinstance(value, str) else value
+
+
+# -- event source mappings: who polls what ------------------------------------------------
+ESM_TYPES = ("AWS::Lambda::EventSourceMapping", "aws_lambda_event_source_mapping")
+STREAM_TYPES = ("AWS::Kinesis::Stream", "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable",
+                "aws_kinesis_stream", "aws_dynamodb_table")
+SAM_SOURCE_KEYS = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream"}
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One Lambda event source mapping: an ``EventSourceMapping`` or a SAM poller event."""
+
+    holder: Resource             # the mapping resource, or the SAM function
+    path: tuple                  # of its settings in ``holder``: () or ("Events", name, "Properties")
+    source: Resource | None      # the queue, stream or table in the run
+    source_arn: object           # the resolved source value (a string when literal)
+    function: Resource | None
+    kind: str                    # "sqs", "kinesis", "dynamodb" or "other"
+
+    def get(self, cloudformation: str, terraform: str) -> object:
+        """A mapping setting by its CloudFormation/SAM or Terraform name (``A/B`` paths)."""
+        if self.holder.is_cloudformation:
+            return self.holder.get((*self.path, *cloudformation.split("/")))
+        return self.holder.get(terraform)
+
+    def key(self, cloudformation: str, terraform: str) -> tuple:
+        if self.holder.is_cloudformation:
+            return (*self.path, *cloudformation.split("/"))
+        return tuple(terraform.split("/"))
+
+
+def _source_kind(source: Resource | None, arn: object) -> str:
+    if source is not None:
+        if source.type in QUEUE_TYPES:
+            return "sqs"
+        if "Kinesis" in source.type or "kinesis" in source.type:
+            return "kinesis"
+        if "DynamoDB" in source.type or "dynamodb" in source.type:
+            return "dynamodb"
+        return "other"
+    if isinstance(arn, str):
+        for service in ("sqs", "kinesis", "dynamodb"):
+            if arn.startswith(f"arn:aws:{service}:") or f":{service}:" in arn:
+                return service
+    return "other"
+
+
+def event_source_mappings(view: View) -> Iterator[Mapping]:
+    """Every event source mapping in the run, SAM ``SQS``/``Kinesis``/``DynamoDB`` events too."""
+    for mapping in view.resources(*ESM_TYPES):
+        cfn = mapping.is_cloudformation
+        source_key, function_key = ("EventSourceArn", "FunctionName") if cfn else \
+            ("event_source_arn", "function_name")
+        sources = view.referenced(mapping, source_key)
+        source = sources[0] if sources else None
+        functions = view.referenced(mapping, function_key, FUNCTION_TYPES)
+        arn = mapping.get(source_key)
+        yield Mapping(mapping, (), source, arn, functions[0] if functions else None,
+                      _source_kind(source, arn))
+    for function in view.resources("AWS::Serverless::Function"):
+        for path, event in sam_events(function, *SAM_SOURCE_KEYS):
+            source_path = (*path, "Properties", SAM_SOURCE_KEYS[event["Type"]])
+            sources = view.referenced(function, source_path)
+            source = sources[0] if sources else None
+            arn = function.get(source_path)
+            kind = _source_kind(source, arn)
+            if kind == "other":
+                kind = event["Type"].lower()
+            yield Mapping(function, (*path, "Properties"), source, arn, function, kind)
+
+
+def function_timeout(function: Resource) -> object:
+    """A function's timeout in seconds (default 3), or UNKNOWN."""
+    return as_int(function.get("Timeout" if function.is_cloudformation else "timeout", 3))
+
+
+def visibility_timeout(queue: Resource) -> object:
+    """A queue's visibility timeout in seconds (default 30), or UNKNOWN."""
+    key = "VisibilityTimeout" if queue.is_cloudformation else "visibility_timeout_seconds"
+    return as_int(queue.get(key, 30))
+
+
+# -- redrive policies ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Redrive:
+    """A queue's redrive policy: where it is written and what it says."""
+
+    queue: Resource
+    holder: Resource             # the queue, or an ``aws_sqs_queue_redrive_policy``
+    key: str
+    policy: dict
+    dead_letter_queue: Resource | None
+
+    def get(self, name: str) -> object:
+        return self.policy.get(name)
+
+
+def redrive_policies(view: View, queue: Resource) -> list[Redrive]:
+    """The redrive policies of ``queue`` that can be read (unknown ones are left out)."""
+    holders = [(queue, "RedrivePolicy" if queue.is_cloudformation else "redrive_policy")]
+    holders += [(holder, "redrive_policy") for holder in
+                view.referrers(queue, ("aws_sqs_queue_redrive_policy",), path="queue_url")]
+    found = []
+    for holder, key in holders:
+        policy = embedded_json(holder, key)
+        if not isinstance(policy, dict):
+            continue
+        target = policy.get("deadLetterTargetArn")
+        dead_letter_queue = view.resource(target) if isinstance(target, ResourceRef) else \
+            queue_by_arn(view, target)
+        if dead_letter_queue is not None and dead_letter_queue.type not in QUEUE_TYPES:
+            dead_letter_queue = None
+        found.append(Redrive(queue, holder, key, policy, dead_letter_queue))
+    return found
+
+
+def is_fifo(queue: Resource) -> object:
+    """Whether a queue is FIFO (default False), or UNKNOWN."""
+    return as_bool(queue.get("FifoQueue" if queue.is_cloudformation else "fifo_queue", False))
+
+
+def retention_period(queue: Resource) -> object:
+    """A queue's message retention in seconds (default 4 days), or UNKNOWN."""
+    key = "MessageRetentionPeriod" if queue.is_cloudformation else "message_retention_seconds"
+    return as_int(queue.get(key, 345600))
+
+
+def queue_by_arn(view: View, arn: object) -> Resource | None:
+    """The queue of the run whose literal name ends a literal SQS ARN, if exactly one."""
+    if not isinstance(arn, str) or not arn.startswith("arn:") or ":sqs:" not in arn:
+        return None
+    name = arn.rsplit(":", 1)[-1]
+    found = [queue for queue in view.resources(*QUEUE_TYPES)
+             if queue.get("QueueName" if queue.is_cloudformation else "name") == name]
+    return found[0] if len(found) == 1 else None
+
+
+ALARM_TYPES = ("AWS::CloudWatch::Alarm", "aws_cloudwatch_metric_alarm")
+
+
+def dead_letter_queues(view: View) -> list[Resource]:
+    """Queues that receive what fails elsewhere: redrive targets and failure destinations."""
+    found: dict = {}
+    for queue in view.resources(*QUEUE_TYPES):
+        for redrive in redrive_policies(view, queue):
+            if redrive.dead_letter_queue is not None and redrive.dead_letter_queue != queue:
+                found.setdefault(redrive.dead_letter_queue.id, redrive.dead_letter_queue)
+    for queue in view.resources(*QUEUE_TYPES):
+        if queue.id not in found and is_failure_target(view, queue):
+            found[queue.id] = queue
+    return list(found.values())
+
+
+def queue_alarms(view: View, queue: Resource) -> list[Resource]:
+    """CloudWatch alarms on a queue: by reference, or by its literal name in a dimension."""
+    alarms = view.referrers(queue, ALARM_TYPES)
+    name = queue.get("QueueName" if queue.is_cloudformation else "name")
+    if alarms or not isinstance(name, str):
+        return alarms
+    for alarm in view.resources(*ALARM_TYPES):
+        if alarm.is_cloudformation:
+            values = [value for _, value in alarm.values("Dimensions/*/Value")]
+            values += [value for _, value in
+                       alarm.values("Metrics/*/MetricStat/Metric/Dimensions/*/Value")]
+        else:
+            dimensions = alarm.get("dimensions")
+            values = list(dimensions.values()) if isinstance(dimensions, dict) else []
+            for _, query in alarm.blocks("metric_query"):
+                metric = query.get("metric")
+                metric = metric[0] if isinstance(metric, list) and metric else metric
+                if isinstance(metric, dict) and isinstance(metric.get("dimensions"), dict):
+                    values += list(metric["dimensions"].values())
+        if name in values:
+            alarms.append(alarm)
+    return alarms
+
+
+# -- S3 notifications to Lambda -------------------------------------------------------
+PERMISSION_TYPES = ("AWS::Lambda::Permission", "aws_lambda_permission")
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One S3 → Lambda notification: where it is written, its target and its key filter."""
+
+    holder: Resource             # the bucket (CloudFormation) or aws_s3_bucket_notification
+    path: tuple
+    bucket: Resource | None
+    function: Resource | None    # the function, alias or version in the run
+    target: object               # the resolved target value
+    events: list
+    filters: object              # {"prefix": ..., "suffix": ...} (None values when absent)
+
+
+def lambda_notifications(view: View) -> Iterator[Notification]:
+    for bucket in view.resources("AWS::S3::Bucket"):
+        for path, config in bucket.blocks("NotificationConfiguration/LambdaConfigurations"):
+            targets = view.referenced(bucket, (*path, "Function"))
+            filters: dict = {"prefix": None, "suffix": None}
+            for _, key_rule in bucket.blocks((*path, "Filter", "S3Key", "Rules")):
+                name = key_rule.get("Name")
+                if isinstance(name, str) and name.lower() in filters:
+                    filters[name.lower()] = key_rule.get("Value")
+            yield Notification(bucket, path, bucket, targets[0] if targets else None,
+                               config.get("Function"), flatten(config.get("Event")), filters)
+    for holder in view.resources("aws_s3_bucket_notification"):
+        buckets = view.referenced(holder, "bucket", ("aws_s3_bucket",))
+        for path, config in holder.blocks("lambda_function"):
+            targets = view.referenced(holder, (*path, "lambda_function_arn"))
+            yield Notification(holder, path, buckets[0] if buckets else None,
+                               targets[0] if targets else None,
+                               config.get("lambda_function_arn"), flatten(config.get("events")),
+                               {"prefix": config.get("filter_prefix"),
+                                "suffix": config.get("filter_suffix")})
+
+
+def invoke_permissions(view: View, function: Resource, principal: str) -> object:
+    """Resource-policy permissions letting ``principal`` invoke ``function``: a list, or
+    UNKNOWN when some permission for that principal names a function that cannot be resolved."""
+    targets = [function]
+    if function.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version", "aws_lambda_alias"):
+        targets += view.referenced(function, None, FUNCTION_TYPES)
+    name = function.get("FunctionName" if function.is_cloudformation else "function_name")
+    found: list = []
+    unknown = False
+    for permission in view.resources(*PERMISSION_TYPES):
+        cfn = permission.is_cloudformation
+        who = permission.get("Principal" if cfn else "principal")
+        if who is not UNKNOWN and who != principal:
+            continue
+        key = "FunctionName" if cfn else "function_name"
+        referenced = view.referenced(permission, key)
+        if any(target in referenced for target in targets):
+            found.append(permission)
+            continue
+        value = permission.get(key)
+        if isinstance(name, str) and isinstance(value, str) and \
+                (value == name or value.endswith(":function:" + name)):
+            found.append(permission)
+        elif value is UNKNOWN and not referenced:
+            unknown = True
+    if not found and unknown:
+        return UNKNOWN
+    return found
+
+
+# -- queue policies --------------------------------------------------------------------
+def queue_policy_documents(view: View, queue: Resource) -> list[object]:
+    """The resource-policy documents attached to ``queue`` (dicts, or UNKNOWN if unreadable)."""
+    documents: list[object] = []
+    holders = [(policy, "PolicyDocument") for policy in
+               view.referrers(queue, ("AWS::SQS::QueuePolicy",), path="Queues")]
+    holders += [(policy, "policy") for policy in
+                view.referrers(queue, ("aws_sqs_queue_policy",), path="queue_url")]
+    if not queue.is_cloudformation and queue.has("policy"):
+        holders.append((queue, "policy"))
+    for holder, key in holders:
+        document = embedded_json(holder, key)
+        if isinstance(document, dict):
+            documents.append(document)
+        else:
+            referenced = holder.get(key)
+            source = view.resource(referenced) if isinstance(referenced, ResourceRef) else None
+            documents.append(source if source is not None else UNKNOWN)
+    return documents
+
+
+def allows_service(document: object, service: str, action: str) -> object:
+    """Whether a policy document (dict) allows ``service`` to perform ``action``: bool or UNKNOWN.
+
+    A Terraform ``aws_iam_policy_document`` data source (a Resource) is read too.
+    """
+    if isinstance(document, Resource):
+        statements = []
+        for _, block in document.blocks("statement"):
+            principals = block.get("principals")
+            principals = principals if isinstance(principals, list) else [principals]
+            principal: dict = {}
+            for item in principals:
+                if isinstance(item, dict):
+                    principal.setdefault(item.get("type"), []).extend(
+                        flatten(item.get("identifiers")))
+            statements.append({"Effect": block.get("effect", "Allow"),
+                               "Action": block.get("actions"), "Principal": principal})
+    elif isinstance(document, dict):
+        statements = document.get("Statement")
+        statements = statements if isinstance(statements, list) else [statements]
+    else:
+        return UNKNOWN
+    unknown = False
+    for statement in statements:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            unknown = unknown or (isinstance(statement, dict) and
+                                  statement.get("Effect") is UNKNOWN)
+            continue
+        actions = flatten(statement.get("Action"))
+        principal = statement.get("Principal")
+        if principal is UNKNOWN or any(item is UNKNOWN for item in actions):
+            unknown = True
+            continue
+        if not any(_action_matches(item, action) for item in actions if isinstance(item, str)):
+            continue
+        if principal == "*":
+            return True
+        if isinstance(principal, dict):
+            names = flatten(principal.get("Service")) + flatten(principal.get("AWS")) + \
+                flatten(principal.get("*"))
+            if any(name is UNKNOWN for name in names):
+                unknown = True
+            if service in names or "*" in names:
+                return True
+    return UNKNOWN if unknown else False
+
+
+def _action_matches(pattern: str, action: str) -> bool:
+    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+
+
+def queue_kms_key(queue: Resource) -> object:
+    return queue.get("KmsMasterKeyId" if queue.is_cloudformation else "kms_master_key_id")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One SNS → SQS subscription."""
+
+    holder: Resource             # the subscription, or the topic for an inline one
+    path: tuple
+    topic: Resource | None
+    queue: Resource
+
+
+def sqs_subscriptions(view: View) -> Iterator[Delivery]:
+    for subscription in view.resources("AWS::SNS::Subscription", "aws_sns_topic_subscription"):
+        if subscription_protocol(subscription) != "sqs":
+            continue
+        cfn = subscription.is_cloudformation
+        queues = view.referenced(subscription, "Endpoint" if cfn else "endpoint", QUEUE_TYPES)
+        topics = view.referenced(subscription, "TopicArn" if cfn else "topic_arn",
+                                 ("AWS::SNS::Topic", "aws_sns_topic"))
+        if queues:
+            yield Delivery(subscription, (), topics[0] if topics else None, queues[0])
+    for topic in view.resources("AWS::SNS::Topic"):
+        for path, entry in topic.blocks("Subscription"):
+            protocol = entry.get("Protocol")
+            if not isinstance(protocol, str) or protocol.lower() != "sqs":
+                continue
+            queues = view.referenced(topic, (*path, "Endpoint"), QUEUE_TYPES)
+            if queues:
+                yield Delivery(topic, path, topic, queues[0])
