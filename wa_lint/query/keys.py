@@ -59,3 +59,65 @@ def rotation_schedules(view: View) -> tuple[set[Resource], set[str]]:
         elif not isinstance(value, str) or arn_parts(value) is None:
             unresolved.add(schedule.file)  # a name we cannot match: do not guess
     return rotated, unresolved
+
+
+# -- secrets written in templates -------------------------------------------------------------
+LITERAL, DEFAULT, VISIBLE = "literal", "default", "visible"
+_DYNAMIC = ("{{resolve:secretsmanager:", "{{resolve:ssm-secure:")
+_VARIABLE = re.compile(r"^\$\{\s*var\.([A-Za-z0-9_-]+)\s*\}$")
+
+
+def raw(resource: Resource, path: tuple) -> object:
+    """The value at ``path`` as written in the file (intrinsics and ``${...}`` unresolved)."""
+    value: object = resource._node.declaration.properties
+    for part in path:
+        if isinstance(value, list) and not isinstance(part, int) and len(value) == 1:
+            value = value[0]
+        in_dict = isinstance(value, dict) and part in value
+        in_list = isinstance(value, list) and isinstance(part, int) and \
+            -len(value) <= part < len(value)
+        if not (in_dict or in_list):
+            return None
+        value = value[part]  # type: ignore[index]
+    return value
+
+
+def secret_source(resource: Resource, path: tuple) -> tuple[str, str] | None:
+    """How a secret value at ``path`` gets into the template, when that is a problem.
+
+    ``(LITERAL, "")`` for a value written in the file; ``(DEFAULT, name)`` for the
+    default of a CloudFormation parameter or Terraform variable; ``(VISIBLE, name)``
+    for a CloudFormation parameter without ``NoEcho`` (shown by the console and
+    DescribeStacks). None for dynamic references, ``NoEcho`` parameters without a
+    default, resource attributes and anything that cannot be resolved.
+    """
+    if resource.format == "terraform-plan":
+        return None  # a plan cannot tell literals from variables (and masks sensitive ones)
+    written = raw(resource, path)
+    value = resource.get(path)
+    if isinstance(written, str):
+        if any(marker in written for marker in _DYNAMIC) or "{{resolve:" in written:
+            return None
+        if resource.is_cloudformation or "${" not in written:
+            return (LITERAL, "") if _known_text(value) else None
+        variable = _VARIABLE.match(written.strip())
+        if variable and _known_text(value):
+            return DEFAULT, variable.group(1)
+        return None
+    if resource.is_cloudformation and isinstance(written, dict) and set(written) == {"Ref"}:
+        name = written["Ref"]
+        parameters = getattr(resource._node.scope, "parameters", {})
+        parameter = parameters.get(name) if isinstance(name, str) else None
+        if not isinstance(parameter, dict):
+            return None
+        if str(parameter.get("Type", "")).startswith("AWS::SSM::Parameter"):
+            return None
+        if "Default" in parameter and _known_text(value):
+            return DEFAULT, name
+        if str(parameter.get("NoEcho", "false")).lower() != "true":
+            return VISIBLE, name
+    return None
+
+
+def _known_text(value: object) -> bool:
+    return isinstance(value, str) and value != ""
