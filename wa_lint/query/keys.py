@@ -121,3 +121,44 @@ def secret_source(resource: Resource, path: tuple) -> tuple[str, str] | None:
 
 def _known_text(value: object) -> bool:
     return isinstance(value, str) and value != ""
+
+
+# -- long-term credentials --------------------------------------------------------------------
+ACCESS_KEY_SECRETS = ("SecretAccessKey", "secret", "ses_smtp_password_v4",
+                      "encrypted_secret", "encrypted_ses_smtp_password_v4")
+
+
+def secret_key_uses(view: View, key: Resource) -> list[tuple[Resource, str]]:
+    """Resources that read an access key's secret, with the attribute they read."""
+    uses = []
+    for source, data in view._model.in_edges(key.id):
+        attribute = data.get("attribute")
+        if attribute in ACCESS_KEY_SECRETS and source not in view._excluded:
+            uses.append((view._wrap(view._model.nodes[source]), attribute))
+    return uses
+
+
+def secret_key_outputs(key: Resource) -> list[str]:
+    """CloudFormation outputs of the key's template that publish its secret access key."""
+    if not key.is_cloudformation:
+        return []
+    outputs = key._node.document.data.get("Outputs")
+    found = []
+    for name, output in (outputs.items() if isinstance(outputs, dict) else ()):
+        value = output.get("Value") if isinstance(output, dict) else None
+        if _reads_attribute(value, key.address, "SecretAccessKey"):
+            found.append(name)
+    return found
+
+
+def _reads_attribute(value: object, address: str, attribute: str) -> bool:
+    if isinstance(value, dict):
+        get_att = value.get("Fn::GetAtt")
+        if get_att in ([address, attribute], f"{address}.{attribute}"):
+            return True
+        return any(_reads_attribute(item, address, attribute) for item in value.values())
+    if isinstance(value, list):
+        return any(_reads_attribute(item, address, attribute) for item in value)
+    if isinstance(value, str):
+        return "${" + f"{address}.{attribute}" + "}" in value
+    return False
