@@ -162,3 +162,35 @@ def _reads_attribute(value: object, address: str, attribute: str) -> bool:
     if isinstance(value, str):
         return "${" + f"{address}.{attribute}" + "}" in value
     return False
+
+
+# -- KMS key Regions --------------------------------------------------------------------------
+KEY_TYPES = ("AWS::KMS::Key", "AWS::KMS::ReplicaKey", "AWS::KMS::Alias", "aws_kms_key",
+             "aws_kms_replica_key", "aws_kms_alias", "aws_kms_external_key",
+             "aws_kms_replica_external_key")
+
+
+def key_region(view: View, value: object) -> object:
+    """The Region of the KMS key a value names: from an ARN literal or the key resource's
+    Region; None for a bare key id or alias name (used in the caller's own Region) or no
+    value; UNKNOWN when it cannot be told."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, ResourceRef):
+        target = view.resource(value)
+        if target is None or target.type not in KEY_TYPES:
+            return UNKNOWN
+        region = view.region(target)
+        return region if isinstance(region, str) else UNKNOWN
+    if isinstance(value, str):
+        parts = arn_parts(value)
+        if parts is None:
+            return None if not value.startswith("arn:") else UNKNOWN
+        return parts[1] if parts[0] == "kms" and parts[1] else UNKNOWN
+    return UNKNOWN
+
+
+def region_of(view: View, resource: Resource) -> object:
+    """The Region a resource is deployed to (a str), or UNKNOWN."""
+    region = view.region(resource)
+    return region if isinstance(region, str) else UNKNOWN
