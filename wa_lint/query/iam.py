@@ -239,3 +239,44 @@ def managed_policy_arns(resource: Resource) -> Iterator[tuple[tuple, object]]:
         yield from resource.items("policy_arn")
     elif resource.type == "aws_iam_role":
         yield from resource.items("managed_policy_arns")
+
+
+def condition_entries(statement: Statement) -> object:
+    """``(operator, key, values)`` of each condition of a statement, or UNKNOWN.
+
+    Reads both the IAM JSON form (``{"StringEquals": {"key": value}}``) and the
+    ``condition { test, variable, values }`` blocks of ``aws_iam_policy_document``.
+    """
+    condition = statement.condition
+    if condition is None:
+        return []
+    if condition is UNKNOWN:
+        return UNKNOWN
+    entries: list[tuple[str, str, tuple]] = []
+    if isinstance(condition, dict):
+        for operator, tests in condition.items():
+            if not isinstance(tests, dict):
+                return UNKNOWN
+            for key, values in tests.items():
+                entries.append((str(operator), str(key), _as_list(values)))
+        return entries
+    if isinstance(condition, list):
+        for block in condition:
+            if not isinstance(block, dict):
+                return UNKNOWN
+            test, variable = block.get("test"), block.get("variable")
+            if test is UNKNOWN or variable is UNKNOWN:
+                return UNKNOWN
+            entries.append((str(test), str(variable), _as_list(block.get("values"))))
+        return entries
+    return UNKNOWN
+
+
+def principal_values(statement: Statement, principal_type: str) -> object:
+    """The principals of one type (``AWS``, ``Federated``, ``Service``) a statement names."""
+    principal = statement.principal
+    if principal is UNKNOWN:
+        return UNKNOWN
+    if not isinstance(principal, dict):
+        return ()
+    return _as_list(principal.get(principal_type))
