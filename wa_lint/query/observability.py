@@ -39,3 +39,36 @@ def alarm_users(view: View, alarm: Resource) -> list[Resource]:
     """Resources that use an alarm without its actions: composite alarms, Route 53 health
     checks, deployment alarms of CodeDeploy or ECS, and anything else that references it."""
     return [user for user in view.referrers(alarm) if user != alarm]
+
+
+LOGGING_LEVELS_ON = ("ERROR", "INFO")
+
+
+def _level_on(value: object) -> object:
+    if value is UNKNOWN:
+        return UNKNOWN
+    return isinstance(value, str) and value.upper() in LOGGING_LEVELS_ON
+
+
+def execution_logging(view: View, stage: Resource) -> object:
+    """Whether a REST API stage writes execution logs (``LoggingLevel`` ERROR or INFO on some
+    method setting), False when it does not, UNKNOWN when it cannot be told."""
+    if stage.type == "aws_api_gateway_stage":
+        settings = view.referrers(stage, ("aws_api_gateway_method_settings",))
+        results = [_level_on(setting.get("settings/logging_level")) for setting in settings]
+    else:
+        path = "StageDescription" if stage.type == "AWS::ApiGateway::Deployment" else None
+        holder = stage.get(path) if path else stage.properties
+        if holder is UNKNOWN:
+            return UNKNOWN
+        holder = holder if isinstance(holder, dict) else {}
+        prefix = (path,) if path else ()
+        results = [_level_on(stage.get((*prefix, "LoggingLevel")))] if path else []
+        method_settings = stage.get((*prefix, "MethodSettings"))
+        if method_settings is UNKNOWN:
+            return UNKNOWN
+        for item_path, _ in stage.items((*prefix, "MethodSettings")):
+            results.append(_level_on(stage.get((*item_path, "LoggingLevel"))))
+    if True in results:
+        return True
+    return UNKNOWN if UNKNOWN in results else False
