@@ -1,0 +1,69 @@
+"""Containers, functions and fleets: the shared walks of the OPS and PERF compute rules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from . import UNKNOWN, Resource, View
+
+TASK_DEFINITION_TYPES = ("AWS::ECS::TaskDefinition", "aws_ecs_task_definition")
+CLUSTER_TYPES = ("AWS::ECS::Cluster", "aws_ecs_cluster")
+SERVICE_TYPES = ("AWS::ECS::Service", "aws_ecs_service")
+FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "aws_lambda_function")
+
+
+def container_definitions(task: Resource) -> object:
+    """``[(path, container), ...]`` of a task definition, or UNKNOWN when they cannot be read.
+
+    CloudFormation writes them as a list of mappings (``ContainerDefinitions``);
+    Terraform as a JSON string (``container_definitions``, often ``jsonencode``),
+    whose containers all point at the attribute itself.
+    """
+    if task.is_cloudformation:
+        value = task.get("ContainerDefinitions")
+        if value is UNKNOWN or (value is not None and not isinstance(value, list)):
+            return UNKNOWN
+        found = []
+        for path, item in task.items("ContainerDefinitions"):
+            if not isinstance(item, dict):
+                return UNKNOWN
+            found.append((path, item))
+        return found
+    value = task.get("container_definitions")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return UNKNOWN
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        return UNKNOWN
+    path = task.locate("container_definitions")
+    return [(path, item) for item in value]
+
+
+def container_field(container: dict, name: str) -> object:
+    """A field of a container definition, in CloudFormation (``LogConfiguration``) or ECS API
+    (``logConfiguration``) spelling."""
+    if name in container:
+        return container[name]
+    return container.get(name[:1].lower() + name[1:])
+
+
+def container_name(container: dict, position: int) -> str:
+    name = container_field(container, "Name")
+    return name if isinstance(name, str) else f"#{position + 1}"
+
+
+def cluster_settings(cluster: Resource) -> Iterator[tuple[tuple, object, object]]:
+    """(path, name, value) of each cluster setting (``ClusterSettings`` / ``setting``)."""
+    if cluster.is_cloudformation:
+        for path, block in cluster.blocks("ClusterSettings"):
+            yield path, block.get("Name"), block.get("Value")
+    else:
+        for path, block in cluster.blocks("setting"):
+            yield path, block.get("name"), block.get("value")
+
+
+def referrers_of_type(view: View, resource: Resource, *types: str) -> list[Resource]:
+    return view.referrers(resource, types)
