@@ -67,3 +67,26 @@ def cluster_settings(cluster: Resource) -> Iterator[tuple[tuple, object, object]
 
 def referrers_of_type(view: View, resource: Resource, *types: str) -> list[Resource]:
     return view.referrers(resource, types)
+
+
+# -- content delivery ---------------------------------------------------------------
+DISTRIBUTION_TYPES = ("AWS::CloudFront::Distribution", "aws_cloudfront_distribution")
+
+
+def distribution_origins(view: View, distribution: Resource) -> list[tuple[tuple, object, list]]:
+    """(path, domain name, referenced resources) of each origin of a CloudFront distribution.
+
+    The domain name is a string, a reference, or UNKNOWN; the resources are those its
+    expression references (``!GetAtt Site.RegionalDomainName``, ``!Select`` over a
+    ``WebsiteURL``, ``${aws_s3_bucket.site.bucket_regional_domain_name}`` ...).
+    """
+    if distribution.is_cloudformation:
+        pattern, field = "DistributionConfig/Origins", "DomainName"
+    else:
+        pattern, field = "origin", "domain_name"
+    found = []
+    for path, _ in distribution.blocks(pattern):
+        domain = distribution.get((*path, field))
+        targets = view.referenced(distribution, (*path, field))
+        found.append(((*path, field), domain, targets))
+    return found
