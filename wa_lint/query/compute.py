@@ -90,3 +90,34 @@ def distribution_origins(view: View, distribution: Resource) -> list[tuple[tuple
         targets = view.referenced(distribution, (*path, field))
         found.append(((*path, field), domain, targets))
     return found
+
+
+BUCKET_TYPES = ("AWS::S3::Bucket", "aws_s3_bucket", "aws_s3_bucket_website_configuration")
+
+
+def cache_behaviors(distribution: Resource) -> list[tuple[tuple, dict]]:
+    """(path, behaviour) of the default and every ordered cache behaviour."""
+    if distribution.is_cloudformation:
+        return distribution.blocks("DistributionConfig/DefaultCacheBehavior") + \
+            distribution.blocks("DistributionConfig/CacheBehaviors")
+    return distribution.blocks("default_cache_behavior") + \
+        distribution.blocks("ordered_cache_behavior")
+
+
+def s3_origin_ids(view: View, distribution: Resource) -> object:
+    """The ids of the origins that serve from S3 (an ``S3OriginConfig``, a referenced bucket,
+    or an S3 endpoint name); UNKNOWN entries are left out."""
+    cfn = distribution.is_cloudformation
+    ids = set()
+    for path, domain, targets in distribution_origins(view, distribution):
+        origin = path[:-1]
+        origin_id = distribution.get((*origin, "Id" if cfn else "origin_id"))
+        if not isinstance(origin_id, str):
+            continue
+        s3_config = distribution.get((*origin, "S3OriginConfig" if cfn else "s3_origin_config"))
+        s3_endpoint = isinstance(domain, str) and ".s3" in domain and \
+            domain.endswith(".amazonaws.com")
+        if s3_config is not None or s3_endpoint or \
+                any(target.type in BUCKET_TYPES for target in targets):
+            ids.add(origin_id)
+    return ids
