@@ -121,3 +121,33 @@ def s3_origin_ids(view: View, distribution: Resource) -> object:
                 any(target.type in BUCKET_TYPES for target in targets):
             ids.add(origin_id)
     return ids
+
+
+# -- elasticity -----------------------------------------------------------------------
+ASG_TYPES = ("AWS::AutoScaling::AutoScalingGroup", "aws_autoscaling_group")
+ASG_SCALERS = ("AWS::AutoScaling::ScalingPolicy", "AWS::AutoScaling::ScheduledAction",
+               "AWS::ECS::CapacityProvider", "aws_autoscaling_policy", "aws_autoscaling_schedule",
+               "aws_ecs_capacity_provider")
+SCALABLE_TARGET_TYPES = ("AWS::ApplicationAutoScaling::ScalableTarget", "aws_appautoscaling_target")
+
+
+def asg_scalers(view: View, group: Resource) -> list[Resource]:
+    """Scaling policies, scheduled actions and ECS capacity providers that drive ``group``."""
+    return view.referrers(group, ASG_SCALERS)
+
+
+def scalable_target_of(view: View, resource: Resource, name: object) -> object:
+    """Whether an Application Auto Scaling target scales ``resource``: True, False, or UNKNOWN
+    when some target's resource id cannot be read. ``name`` is the resource's literal name,
+    matched against the last part of a literal ``ResourceId`` (``service/cluster/name``)."""
+    if view.referrers(resource, SCALABLE_TARGET_TYPES):
+        return True
+    unknown = False
+    for target in view.resources(*SCALABLE_TARGET_TYPES):
+        resource_id = target.get("ResourceId" if target.is_cloudformation else "resource_id")
+        if isinstance(resource_id, str):
+            if isinstance(name, str) and resource_id.rsplit("/", 1)[-1] == name:
+                return True
+        elif not view.referenced(target):
+            unknown = True
+    return UNKNOWN if unknown else False
