@@ -151,3 +151,19 @@ def scalable_target_of(view: View, resource: Resource, name: object) -> object:
         elif not view.referenced(target):
             unknown = True
     return UNKNOWN if unknown else False
+
+
+def is_custom_resource_handler(view: View, function: Resource) -> bool:
+    """Whether a CloudFormation custom resource uses ``function`` as its ``ServiceToken``."""
+    return any(user.type == "AWS::CloudFormation::CustomResource" or
+               user.type.startswith("Custom::")
+               for user in view.referrers(function, path="ServiceToken"))
+
+
+def runs_on_greengrass(view: View, function: Resource) -> bool:
+    """Whether a Greengrass (v1) definition deploys ``function`` (or a version of it) to a
+    core device, where Lambda's memory setting does not size its CPU."""
+    holders = [function, *view.referrers(function, ("AWS::Lambda::Version", "AWS::Lambda::Alias",
+                                                    "aws_lambda_alias"))]
+    return any(user.type.startswith("AWS::Greengrass::") or user.type.startswith("aws_greengrass")
+               for holder in holders for user in view.referrers(holder))
