@@ -1,0 +1,74 @@
+"""Alarms, logs and traces: the shared walks of the operational-excellence rules."""
+
+from __future__ import annotations
+
+from . import UNKNOWN, Resource, View
+
+ALARM_TYPES = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm",
+               "aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm")
+ALARM_ACTION_KEYS = {
+    "cloudformation": ("AlarmActions", "OKActions", "InsufficientDataActions"),
+    "terraform": ("alarm_actions", "ok_actions", "insufficient_data_actions"),
+}
+
+
+def key(resource: Resource, cfn: str, tf: str) -> str:
+    """The CloudFormation or the Terraform spelling of a property, for this resource."""
+    return cfn if resource.is_cloudformation else tf
+
+
+def alarm_actions(alarm: Resource) -> object:
+    """True when the alarm has at least one action, False when none, UNKNOWN if unknowable."""
+    keys = ALARM_ACTION_KEYS["cloudformation" if alarm.is_cloudformation else "terraform"]
+    unknown = False
+    for name in keys:
+        value = alarm.get(name)
+        if value is UNKNOWN:
+            unknown = True
+        elif isinstance(value, list):
+            if any(item is UNKNOWN for item in value):
+                unknown = True
+            if any(item not in (None, "") for item in value):
+                return True
+        elif value not in (None, ""):
+            return True
+    return UNKNOWN if unknown else False
+
+
+def alarm_users(view: View, alarm: Resource) -> list[Resource]:
+    """Resources that use an alarm without its actions: composite alarms, Route 53 health
+    checks, deployment alarms of CodeDeploy or ECS, and anything else that references it."""
+    return [user for user in view.referrers(alarm) if user != alarm]
+
+
+LOGGING_LEVELS_ON = ("ERROR", "INFO")
+
+
+def _level_on(value: object) -> object:
+    if value is UNKNOWN:
+        return UNKNOWN
+    return isinstance(value, str) and value.upper() in LOGGING_LEVELS_ON
+
+
+def execution_logging(view: View, stage: Resource) -> object:
+    """Whether a REST API stage writes execution logs (``LoggingLevel`` ERROR or INFO on some
+    method setting), False when it does not, UNKNOWN when it cannot be told."""
+    if stage.type == "aws_api_gateway_stage":
+        settings = view.referrers(stage, ("aws_api_gateway_method_settings",))
+        results = [_level_on(setting.get("settings/logging_level")) for setting in settings]
+    else:
+        path = "StageDescription" if stage.type == "AWS::ApiGateway::Deployment" else None
+        holder = stage.get(path) if path else stage.properties
+        if holder is UNKNOWN:
+            return UNKNOWN
+        holder = holder if isinstance(holder, dict) else {}
+        prefix = (path,) if path else ()
+        results = [_level_on(stage.get((*prefix, "LoggingLevel")))] if path else []
+        method_settings = stage.get((*prefix, "MethodSettings"))
+        if method_settings is UNKNOWN:
+            return UNKNOWN
+        for item_path, _ in stage.items((*prefix, "MethodSettings")):
+            results.append(_level_on(stage.get((*item_path, "LoggingLevel"))))
+    if True in results:
+        return True
+    return UNKNOWN if UNKNOWN in results else False
