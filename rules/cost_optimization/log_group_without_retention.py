@@ -1,4 +1,5 @@
 from wa_lint.query import UNKNOWN, as_int
+from wa_lint.query.cost import runs_outside_region, scope
 from wa_lint.rule import rule
 
 LOG_GROUPS = {"AWS::Logs::LogGroup": ("LogGroupName", "RetentionInDays"),
@@ -7,11 +8,6 @@ LOG_GROUPS = {"AWS::Logs::LogGroup": ("LogGroupName", "RetentionInDays"),
 FUNCTIONS = {"AWS::Lambda::Function": ("FunctionName", "LoggingConfig/LogGroup"),
              "AWS::Serverless::Function": ("FunctionName", "LoggingConfig/LogGroup"),
              "aws_lambda_function": ("function_name", "logging_config/log_group")}
-# functions that run at the edge or on devices write elsewhere: their groups are not judged
-ELSEWHERE = ("AWS::CloudFront::Distribution", "aws_cloudfront_distribution",
-             "AWS::Greengrass::FunctionDefinition", "AWS::Greengrass::FunctionDefinitionVersion",
-             "AWS::GreengrassV2::ComponentVersion", "aws_greengrass_function_definition")
-VERSIONS = ("AWS::Lambda::Version", "AWS::Lambda::Alias", "aws_lambda_alias")
 
 
 @rule(id="COST104", name="log-group-without-retention", pillar="cost-optimization",
@@ -73,17 +69,17 @@ def log_group_without_retention(view):
             yield group.finding(retention_key, f"Log group {group} has no retention period: "
                                                "its logs are kept, and billed, forever")
     names = {group.get(LOG_GROUPS[group.type][0]) for group in groups}
-    unresolved = {_scope(group) for group in groups
+    unresolved = {scope(group) for group in groups
                   if group.get(LOG_GROUPS[group.type][0]) is UNKNOWN}
     for function in view.resources(*FUNCTIONS):
         name_key, group_key = FUNCTIONS[function.type]
         explicit = function.get(group_key)
-        if explicit is not None or _runs_elsewhere(view, function):
+        if explicit is not None or runs_outside_region(view, function):
             continue   # a group in the run was judged above; one outside it is not ours
         if view.referrers(function, LOG_GROUPS):
             continue
         name = function.get(name_key)
-        if _scope(function) in unresolved or name is UNKNOWN or (isinstance(name, str) and
+        if scope(function) in unresolved or name is UNKNOWN or (isinstance(name, str) and
                                              f"/aws/lambda/{name}" in names):
             continue
         yield function.finding(name_key, f"Function {function} has no declared log group: "
@@ -92,16 +88,3 @@ def log_group_without_retention(view):
                                          "retention, so its logs are kept forever",
                                severity="note")
 
-
-def _scope(resource):
-    """The template (CloudFormation) or module folder (Terraform) a resource is written in."""
-    if resource.is_cloudformation:
-        return resource.file
-    return resource.file.rsplit("/", 1)[0] if "/" in resource.file else ""
-
-
-def _runs_elsewhere(view, function):
-    if view.referrers(function, ELSEWHERE):
-        return True
-    return any(view.referrers(version, ELSEWHERE)
-               for version in view.referrers(function, VERSIONS))

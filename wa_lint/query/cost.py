@@ -47,3 +47,85 @@ def application_scaling(view: View, resource: Resource, literal_ids: tuple = ())
     if not found and unknown:
         return UNKNOWN
     return found
+
+
+EDGE_USERS = ("AWS::CloudFront::Distribution", "aws_cloudfront_distribution")
+DEVICE_USERS = ("AWS::Greengrass::FunctionDefinition", "AWS::Greengrass::FunctionDefinitionVersion",
+                "AWS::GreengrassV2::ComponentVersion", "aws_greengrass_function_definition")
+FUNCTION_VERSIONS = ("AWS::Lambda::Version", "AWS::Lambda::Alias", "aws_lambda_alias")
+
+
+def runs_outside_region(view: View, function: Resource) -> str | None:
+    """``"edge"`` for Lambda@Edge, ``"device"`` for Greengrass functions, else None.
+
+    The function is used directly or through one of its versions or aliases.
+    """
+    holders = [function, *view.referrers(function, FUNCTION_VERSIONS)]
+    for holder in holders:
+        if view.referrers(holder, EDGE_USERS):
+            return "edge"
+        if view.referrers(holder, DEVICE_USERS):
+            return "device"
+    return None
+
+
+# type -> where the machine image is written
+IMAGE_KEYS = {"AWS::EC2::Instance": "ImageId",
+              "AWS::EC2::LaunchTemplate": "LaunchTemplateData/ImageId",
+              "AWS::AutoScaling::LaunchConfiguration": "ImageId",
+              "aws_instance": "ami", "aws_launch_template": "image_id",
+              "aws_launch_configuration": "image_id"}
+
+
+def image_texts(view: View, resource: Resource) -> list[str]:
+    """What is known of a machine's image: the AMI id or SSM path, or an ``aws_ami`` filter.
+
+    Empty when nothing can be read (the id is a parameter without default, or
+    computed).
+    """
+    key = IMAGE_KEYS.get(resource.type)
+    if key is None:
+        return []
+    value = resource.get(key)
+    if isinstance(value, str):
+        return [value]
+    texts: list[str] = []
+    default = ssm_parameter_default(resource, key)
+    if default is not None:
+        texts.append(default)
+    for source in view.referenced(resource, key):
+        if source.type != "aws_ami":
+            continue
+        for _, name in source.values("filter/*/values"):
+            texts.extend(str(item) for item in (name if isinstance(name, list) else [name])
+                         if isinstance(item, str))
+        for _, name in source.values("name_regex"):
+            if isinstance(name, str):
+                texts.append(name)
+    return texts
+
+
+def is_windows_image(view: View, resource: Resource) -> bool:
+    """Whether the machine's image is known to be Windows (by its id, SSM path or filter)."""
+    return any("windows" in text.lower() for text in image_texts(view, resource))
+
+
+def ssm_parameter_default(resource: Resource, key: str) -> str | None:
+    """The SSM path a CloudFormation ``!Ref`` to an SSM-typed parameter names by default.
+
+    ``ImageId: !Ref Ami`` with ``Ami: {Type: AWS::SSM::Parameter::Value<...>,
+    Default: /aws/service/ami-windows-latest/...}`` resolves to UNKNOWN (the
+    value lives in SSM), but the path itself says what kind of image it is.
+    """
+    if not resource.is_cloudformation:
+        return None
+    raw: object = resource._node.declaration.properties
+    for part in key.split("/"):
+        raw = raw.get(part) if isinstance(raw, dict) else None
+    name = raw.get("Ref") if isinstance(raw, dict) and len(raw) == 1 else None
+    parameters = getattr(resource._node.scope, "parameters", {})
+    parameter = parameters.get(name) if isinstance(name, str) else None
+    if isinstance(parameter, dict) and str(parameter.get("Type", "")).startswith(
+            "AWS::SSM::Parameter::Value") and isinstance(parameter.get("Default"), str):
+        return parameter["Default"]
+    return None
