@@ -129,3 +129,54 @@ def ssm_parameter_default(resource: Resource, key: str) -> str | None:
             "AWS::SSM::Parameter::Value") and isinstance(parameter.get("Default"), str):
         return parameter["Default"]
     return None
+
+
+ASG_POLICIES = {"AWS::AutoScaling::ScalingPolicy": "AutoScalingGroupName",
+                "aws_autoscaling_policy": "autoscaling_group_name"}
+ASG_SCHEDULES = {"AWS::AutoScaling::ScheduledAction": "AutoScalingGroupName",
+                 "aws_autoscaling_schedule": "autoscaling_group_name"}
+ALARMS = {"AWS::CloudWatch::Alarm": "AlarmActions", "aws_cloudwatch_metric_alarm": "alarm_actions"}
+QUEUE_METRIC_HINTS = ("ApproximateNumberOfMessages", "AWS/SQS", "backlog")
+
+
+def scales_on_custom_metric(view: View, policy: Resource) -> object:
+    """Whether a scaling policy may follow a queue's depth, or UNKNOWN.
+
+    True for target tracking on a customised metric (queue depth or backlog
+    per instance), and for step or simple scaling driven by an alarm on an
+    SQS metric; False for target tracking on a predefined metric (CPU,
+    network, request count) and predictive scaling; UNKNOWN for step or
+    simple scaling whose alarms are not in the run.
+    """
+    cfn = policy.is_cloudformation
+    kind = policy.get("PolicyType" if cfn else "policy_type")
+    if kind is UNKNOWN:
+        return UNKNOWN
+    tracking = policy.get(_tracking_key(policy))
+    if tracking is UNKNOWN:
+        return UNKNOWN
+    if kind == "TargetTrackingScaling" or tracking is not None:
+        custom = "CustomizedMetricSpecification" if cfn else "customized_metric_specification"
+        return isinstance(tracking, dict) and tracking.get(custom) is not None
+    if kind == "PredictiveScaling":
+        return False
+    alarms = [alarm for alarm_type, path in ALARMS.items()
+              for alarm in view.referrers(policy, (alarm_type,), path=path)]
+    if not alarms:
+        return UNKNOWN
+    return any(_mentions_queue(alarm) for alarm in alarms)
+
+
+def _tracking_key(policy: Resource) -> str:
+    if policy.type == "AWS::AutoScaling::ScalingPolicy":
+        return "TargetTrackingConfiguration"
+    if policy.type == "aws_autoscaling_policy":
+        return "target_tracking_configuration"
+    if policy.is_cloudformation:
+        return "TargetTrackingScalingPolicyConfiguration"
+    return "target_tracking_scaling_policy_configuration"
+
+
+def _mentions_queue(alarm: Resource) -> bool:
+    text = repr(alarm.properties)
+    return any(hint.lower() in text.lower() for hint in QUEUE_METRIC_HINTS)
