@@ -8,6 +8,8 @@ Terraform module folder) within which an unresolved value may hide a match.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..values import UNKNOWN
 from . import Resource, View
 
@@ -180,3 +182,81 @@ def _tracking_key(policy: Resource) -> str:
 def _mentions_queue(alarm: Resource) -> bool:
     text = repr(alarm.properties)
     return any(hint.lower() in text.lower() for hint in QUEUE_METRIC_HINTS)
+
+
+@dataclass(frozen=True)
+class LifecycleRule:
+    """One S3 lifecycle rule, whatever its spelling, reduced to what cost rules ask."""
+
+    resource: Resource          # where it is written (the bucket or a lifecycle resource)
+    path: tuple
+    enabled: object             # True / False / UNKNOWN
+    expires: bool               # current versions expire (days or date)
+    noncurrent_expires: bool    # noncurrent versions expire
+    transitions: bool           # current versions move to a colder storage class
+    aborts_uploads: bool        # incomplete multipart uploads are aborted
+
+
+def lifecycle_rules(view: View, bucket: Resource) -> object:
+    """Every lifecycle rule of ``bucket`` (CloudFormation, Terraform v3 inline, v4 resource),
+    or UNKNOWN when the configuration cannot be resolved."""
+    rules: list[LifecycleRule] = []
+    if bucket.is_cloudformation:
+        if bucket.get("LifecycleConfiguration/Rules") is UNKNOWN:
+            return UNKNOWN
+        for path, body in bucket.blocks("LifecycleConfiguration/Rules"):
+            status = body.get("Status")
+            rules.append(LifecycleRule(
+                bucket, path, UNKNOWN if not isinstance(status, str) else status == "Enabled",
+                _any(body, "ExpirationInDays", "ExpirationDate"),
+                _any(body, "NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays"),
+                _any(body, "Transitions", "Transition"),
+                _any(body, "AbortIncompleteMultipartUpload")))
+        return rules
+    if bucket.get("lifecycle_rule") is UNKNOWN:
+        return UNKNOWN
+    for path, body in bucket.blocks("lifecycle_rule"):
+        enabled = body.get("enabled")
+        rules.append(LifecycleRule(
+            bucket, path, enabled if isinstance(enabled, bool) else UNKNOWN,
+            _expires(body.get("expiration")), _any(body, "noncurrent_version_expiration"),
+            _any(body, "transition"), _any(body, "abort_incomplete_multipart_upload_days")))
+    for configuration in view.referrers(bucket, ("aws_s3_bucket_lifecycle_configuration",),
+                                        path="bucket"):
+        if configuration.get("rule") is UNKNOWN:
+            return UNKNOWN
+        for path, body in configuration.blocks("rule"):
+            status = body.get("status")
+            rules.append(LifecycleRule(
+                configuration, path,
+                UNKNOWN if not isinstance(status, str) else status == "Enabled",
+                _expires(body.get("expiration")), _any(body, "noncurrent_version_expiration"),
+                _any(body, "transition"), _any(body, "abort_incomplete_multipart_upload")))
+    return rules
+
+
+def _any(body: dict, *keys: str) -> bool:
+    return any(body.get(key) not in (None, [], {}) for key in keys)
+
+
+def _expires(expiration: object) -> bool:
+    """A Terraform ``expiration`` block that expires current objects (not only delete markers)."""
+    if isinstance(expiration, list):
+        return any(_expires(item) for item in expiration)
+    if not isinstance(expiration, dict):
+        return False
+    return any(expiration.get(key) is not None for key in ("days", "date"))
+
+
+def object_lock_enabled(bucket: Resource) -> object:
+    """Whether S3 Object Lock is on (objects must be kept), or UNKNOWN."""
+    if bucket.is_cloudformation:
+        value = bucket.get("ObjectLockEnabled")
+    else:
+        value = bucket.get("object_lock_enabled")
+        if value is None:
+            value = bucket.get("object_lock_configuration/object_lock_enabled")
+            value = value == "Enabled" if isinstance(value, str) else value
+    if value is UNKNOWN:
+        return UNKNOWN
+    return value is True or value == "true"
