@@ -140,3 +140,20 @@ def listens_only(view: View, group: Resource) -> bool:
     users = group_users(view, group)
     return bool(users) and all(user.type in LOAD_BALANCER_TYPES + FUNCTION_TYPES
                                for user in users)
+
+
+_FLOW_LOG_TARGETS = {"AWS::EC2::FlowLog": ("ResourceId",),
+                     "aws_flow_log": ("vpc_id", "subnet_id", "eni_id", "transit_gateway_id",
+                                      "transit_gateway_attachment_id")}
+
+
+def flow_logs_of(view: View, flow_log: Resource) -> object:
+    """The resources of the run a flow log records, or UNKNOWN when its target is unresolved."""
+    targets = []
+    for key in _FLOW_LOG_TARGETS.get(flow_log.type, ()):
+        value = flow_log.get(key)
+        if value is UNKNOWN:
+            return UNKNOWN
+        if value is not None:
+            targets.extend(view.referenced(flow_log, key))
+    return targets
