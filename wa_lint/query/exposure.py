@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..values import UNKNOWN
 from . import Resource, View, as_int
+from .network import is_public_subnet, subnets_referenced
 
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 ALL_PROTOCOLS = ("-1", "all")
@@ -157,3 +158,61 @@ def flow_logs_of(view: View, flow_log: Resource) -> object:
         if value is not None:
             targets.extend(view.referenced(flow_log, key))
     return targets
+
+
+# data store type -> (its subnet-group reference, subnet group types, the group's subnet list)
+SUBNET_GROUPS = {
+    "AWS::RDS::DBInstance": ("DBSubnetGroupName", ("AWS::RDS::DBSubnetGroup",), "SubnetIds"),
+    "AWS::RDS::DBCluster": ("DBSubnetGroupName", ("AWS::RDS::DBSubnetGroup",), "SubnetIds"),
+    "aws_db_instance": ("db_subnet_group_name", ("aws_db_subnet_group",), "subnet_ids"),
+    "aws_rds_cluster": ("db_subnet_group_name", ("aws_db_subnet_group",), "subnet_ids"),
+    "aws_rds_cluster_instance": ("db_subnet_group_name", ("aws_db_subnet_group",),
+                                 "subnet_ids"),
+    "AWS::Redshift::Cluster": ("ClusterSubnetGroupName", ("AWS::Redshift::ClusterSubnetGroup",),
+                               "SubnetIds"),
+    "aws_redshift_cluster": ("cluster_subnet_group_name", ("aws_redshift_subnet_group",),
+                             "subnet_ids"),
+    "AWS::ElastiCache::CacheCluster": ("CacheSubnetGroupName",
+                                       ("AWS::ElastiCache::SubnetGroup",), "SubnetIds"),
+    "AWS::ElastiCache::ReplicationGroup": ("CacheSubnetGroupName",
+                                           ("AWS::ElastiCache::SubnetGroup",), "SubnetIds"),
+    "aws_elasticache_cluster": ("subnet_group_name", ("aws_elasticache_subnet_group",),
+                                "subnet_ids"),
+    "aws_elasticache_replication_group": ("subnet_group_name",
+                                          ("aws_elasticache_subnet_group",), "subnet_ids"),
+    "AWS::DMS::ReplicationInstance": ("ReplicationSubnetGroupIdentifier",
+                                      ("AWS::DMS::ReplicationSubnetGroup",), "SubnetIds"),
+    "aws_dms_replication_instance": ("replication_subnet_group_id",
+                                     ("aws_dms_replication_subnet_group",), "subnet_ids"),
+}
+
+
+def placement_subnets(view: View, store: Resource) -> object:
+    """The subnets of a data store's subnet group: a list, None when no group is named, or
+    UNKNOWN when the group is not in the run or cannot be resolved."""
+    key, group_types, subnets_key = SUBNET_GROUPS[store.type]
+    value = store.get(key)
+    if value is None:
+        return None
+    if value is UNKNOWN:
+        return UNKNOWN
+    groups = view.referenced(store, key, group_types)
+    if not groups:
+        return UNKNOWN
+    subnets = subnets_referenced(view, groups[0], subnets_key)
+    written = groups[0].items(subnets_key)
+    if not subnets or len(subnets) < len(written):
+        return UNKNOWN
+    return subnets
+
+
+def public_placement(view: View, store: Resource) -> object:
+    """True when some subnet of a data store's subnet group routes to an internet gateway;
+    False when none does; None without a subnet group; UNKNOWN when it cannot be told."""
+    subnets = placement_subnets(view, store)
+    if subnets is None or subnets is UNKNOWN:
+        return subnets
+    verdicts = [is_public_subnet(view, subnet) for subnet in subnets]
+    if any(verdict is True for verdict in verdicts):
+        return True
+    return UNKNOWN if any(verdict is UNKNOWN for verdict in verdicts) else False
