@@ -8,7 +8,10 @@ CloudFront distribution serves.
 
 from __future__ import annotations
 
-from ..values import UNKNOWN
+import re
+from dataclasses import dataclass
+
+from ..values import UNKNOWN, ResourceRef
 from . import Resource, View, flatten
 
 REST_API_TYPES = ("AWS::ApiGateway::RestApi", "aws_api_gateway_rest_api")
@@ -78,3 +81,63 @@ def sam_implicit_api_auth(function: Resource, kind: str) -> object:
     section = data.get("Globals") if isinstance(data, dict) else None
     api = section.get(kind) if isinstance(section, dict) else None
     return api.get("Auth") if isinstance(api, dict) else None
+
+
+# ---------------------------------------------------------------- CloudFront origins
+DISTRIBUTION_TYPES = ("AWS::CloudFront::Distribution", "aws_cloudfront_distribution")
+_S3_REST_ATTRIBUTES = {"RegionalDomainName", "DomainName", "bucket_regional_domain_name",
+                       "bucket_domain_name"}
+_S3_WEBSITE_ATTRIBUTES = {"WebsiteURL", "website_endpoint", "website_domain"}
+_S3_REST_HOST = re.compile(r"\.s3([.-][a-z0-9-]+)?(\.dualstack)?([.-][a-z0-9-]+)?\.amazonaws\.com"
+                           r"(\.cn)?$")
+_S3_WEBSITE_HOST = re.compile(r"\.s3-website[.-][a-z0-9-]+\.amazonaws\.com(\.cn)?$")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """One origin of a CloudFront distribution."""
+
+    path: tuple          # the origin block within the distribution
+    kind: object         # "s3", "s3-website", "other" or UNKNOWN
+    bucket: object       # the bucket resource when it is in the run, else None
+    access_control: object   # True (OAC or OAI), False, or UNKNOWN
+
+
+def cloudfront_origins(view: View, distribution: Resource) -> list[Origin]:
+    """The origins of a distribution, classified (S3 REST endpoint, S3 website, other)."""
+    cfn = distribution.is_cloudformation
+    origins_path = "DistributionConfig/Origins" if cfn else "origin"
+    domain_key, oac_key = ("DomainName", "OriginAccessControlId") if cfn else \
+        ("domain_name", "origin_access_control_id")
+    s3_config, oai_key = ("S3OriginConfig", "OriginAccessIdentity") if cfn else \
+        ("s3_origin_config", "origin_access_identity")
+    origins = []
+    for path, _ in distribution.blocks(origins_path):
+        domain = distribution.get((*path, domain_key))
+        buckets = view.referenced(distribution, (*path, domain_key),
+                                  ("AWS::S3::Bucket", "aws_s3_bucket"))
+        kind: object = UNKNOWN
+        if isinstance(domain, ResourceRef):
+            target = view.resource(domain)
+            attribute = domain.attribute or ""
+            if attribute in _S3_REST_ATTRIBUTES and target is not None and \
+                    target.type in ("AWS::S3::Bucket", "aws_s3_bucket"):
+                kind = "s3"
+            elif attribute in _S3_WEBSITE_ATTRIBUTES:
+                kind = "s3-website"
+            else:
+                kind = "other"
+        elif isinstance(domain, str):
+            host = domain.strip().lower().rstrip("/")
+            kind = "s3-website" if _S3_WEBSITE_HOST.search(host) else \
+                "s3" if _S3_REST_HOST.search(host) else "other"
+        if (kind is UNKNOWN or kind == "other") and distribution.has((*path, s3_config)):
+            kind = "s3"
+        values = (distribution.get((*path, oac_key)), distribution.get((*path, s3_config, oai_key)))
+        access: object = False
+        if any(value is not UNKNOWN and value is not None and value != "" for value in values):
+            access = True
+        elif any(value is UNKNOWN for value in values):
+            access = UNKNOWN
+        origins.append(Origin(path, kind, buckets[0] if buckets else None, access))
+    return origins
