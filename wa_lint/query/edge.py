@@ -141,3 +141,36 @@ def cloudfront_origins(view: View, distribution: Resource) -> list[Origin]:
             access = UNKNOWN
         origins.append(Origin(path, kind, buckets[0] if buckets else None, access))
     return origins
+
+
+# ---------------------------------------------------------------- WAF
+WEB_ACL_ASSOCIATIONS = {"AWS::WAFv2::WebACLAssociation": "ResourceArn",
+                        "AWS::WAFRegional::WebACLAssociation": "ResourceArn",
+                        "aws_wafv2_web_acl_association": "resource_arn",
+                        "aws_wafregional_web_acl_association": "resource_arn"}
+
+
+@dataclass(frozen=True)
+class WafCoverage:
+    """What the run's WebACL associations protect."""
+
+    resources: frozenset     # node ids of resources an association names (ALB, stage, API ...)
+    unresolved: frozenset    # files holding an association whose target cannot be resolved
+
+    def covers(self, resource: Resource) -> object:
+        """True when an association names ``resource``; UNKNOWN when an unresolved association
+        in the same file may; else False."""
+        if resource.id in self.resources:
+            return True
+        return UNKNOWN if resource.file in self.unresolved else False
+
+
+def waf_coverage(view: View) -> WafCoverage:
+    covered, unresolved = set(), set()
+    for association in view.resources(*WEB_ACL_ASSOCIATIONS):
+        key = WEB_ACL_ASSOCIATIONS[association.type]
+        targets = view.referenced(association, key)
+        if not targets:
+            unresolved.add(association.file)
+        covered.update(target.id for target in targets)
+    return WafCoverage(frozenset(covered), frozenset(unresolved))
