@@ -1,0 +1,218 @@
+"""Network exposure: security-group ingress rules and what is reachable from the internet.
+
+``ingress_rules(view)`` yields every ingress permission in the run as one
+``Ingress`` whatever its spelling: inline ``SecurityGroupIngress`` entries,
+``AWS::EC2::SecurityGroupIngress``, Terraform ``ingress`` blocks,
+``aws_security_group_rule`` (``type = "ingress"``) and
+``aws_vpc_security_group_ingress_rule``. Ports are ``(low, high)`` with
+``(0, 65535)`` for "every port"; anything unresolved is ``UNKNOWN``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..values import UNKNOWN
+from . import Resource, View, as_int
+from .network import is_public_subnet, subnets_referenced
+
+OPEN_CIDRS = ("0.0.0.0/0", "::/0")
+ALL_PROTOCOLS = ("-1", "all")
+TCP = ("tcp", "6")
+UDP = ("udp", "17")
+
+SECURITY_GROUP_TYPES = ("AWS::EC2::SecurityGroup", "aws_security_group")
+INGRESS_TYPES = ("AWS::EC2::SecurityGroupIngress", "aws_security_group_rule",
+                 "aws_vpc_security_group_ingress_rule")
+# resource type -> (protocol, from port, to port, [ipv4/ipv6 source keys])
+_KEYS = {
+    "cfn": ("IpProtocol", "FromPort", "ToPort", ("CidrIp", "CidrIpv6")),
+    "tf": ("protocol", "from_port", "to_port", ("cidr_blocks", "ipv6_cidr_blocks")),
+    "tf-vpc": ("ip_protocol", "from_port", "to_port", ("cidr_ipv4", "cidr_ipv6")),
+}
+
+
+@dataclass(frozen=True)
+class Ingress:
+    """One ingress permission: where it is written and what it admits."""
+
+    resource: Resource          # the security group or the standalone rule resource
+    path: tuple                 # the block within ``resource`` ("" for a standalone rule)
+    protocol: object            # "tcp", "udp", "icmp", "-1" ... or UNKNOWN
+    ports: object               # (low, high) or UNKNOWN
+    sources: tuple              # (path, cidr) for every CIDR source, values may be UNKNOWN
+
+    @property
+    def all_traffic(self) -> bool:
+        return self.protocol in ALL_PROTOCOLS
+
+    def open_sources(self) -> list[tuple]:
+        """The (path, cidr) sources that are the whole internet."""
+        return [(path, cidr) for path, cidr in self.sources
+                if isinstance(cidr, str) and cidr.strip() in OPEN_CIDRS]
+
+
+def _protocol(value: object) -> object:
+    if value is None or value is UNKNOWN:
+        return UNKNOWN if value is UNKNOWN else None
+    text = str(value).strip().lower()
+    return "-1" if text in ALL_PROTOCOLS else text
+
+
+def _ports(protocol: object, low: object, high: object) -> object:
+    if protocol in ALL_PROTOCOLS:
+        return (0, 65535)
+    low, high = as_int(low), as_int(high)
+    if low is UNKNOWN or high is UNKNOWN or low is None:
+        return UNKNOWN
+    if high is None:
+        high = low
+    if low == -1 or high == -1:      # -1 is "all" for ICMP; for TCP/UDP it is invalid
+        return (0, 65535)
+    return (low, high)
+
+
+def _ingress(resource: Resource, path: tuple, keys: tuple) -> Ingress:
+    protocol_key, from_key, to_key, source_keys = keys
+    protocol = _protocol(resource.get((*path, protocol_key)))
+    ports = _ports(protocol, resource.get((*path, from_key)), resource.get((*path, to_key)))
+    sources = []
+    for key in source_keys:
+        for item_path, cidr in resource.items((*path, key)):
+            sources.append((resource.locate(item_path), cidr))
+        if resource.get((*path, key)) is UNKNOWN:
+            sources.append((resource.locate((*path, key)), UNKNOWN))
+    return Ingress(resource, resource.locate(path), protocol, ports, tuple(sources))
+
+
+def ingress_rules(view: View) -> Iterator[Ingress]:
+    """Every ingress permission of every security group in the run."""
+    for group in view.resources("AWS::EC2::SecurityGroup"):
+        for path, _ in group.blocks("SecurityGroupIngress"):
+            yield _ingress(group, path, _KEYS["cfn"])
+    for group in view.resources("aws_security_group"):
+        for path, _ in group.blocks("ingress"):
+            yield _ingress(group, path, _KEYS["tf"])
+    for rule in view.resources("AWS::EC2::SecurityGroupIngress"):
+        yield _ingress(rule, (), _KEYS["cfn"])
+    for rule in view.resources("aws_security_group_rule"):
+        if rule.get("type") == "ingress":
+            yield _ingress(rule, (), _KEYS["tf"])
+    for rule in view.resources("aws_vpc_security_group_ingress_rule"):
+        yield _ingress(rule, (), _KEYS["tf-vpc"])
+
+
+
+# Where a resource lists its security groups; what only answers on its listeners or not at all
+LOAD_BALANCER_TYPES = ("AWS::ElasticLoadBalancingV2::LoadBalancer",
+                       "AWS::ElasticLoadBalancing::LoadBalancer", "aws_lb", "aws_alb", "aws_elb")
+FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "aws_lambda_function")
+_GROUP_KEYS = {"AWS::EC2::SecurityGroupIngress": ("GroupId", "GroupName"),
+               "aws_security_group_rule": ("security_group_id",),
+               "aws_vpc_security_group_ingress_rule": ("security_group_id",)}
+
+
+def rule_group(view: View, ingress: Ingress) -> Resource | None:
+    """The security group an ingress permission belongs to, if it is in the run."""
+    if ingress.resource.type in SECURITY_GROUP_TYPES:
+        return ingress.resource
+    for key in _GROUP_KEYS.get(ingress.resource.type, ()):
+        groups = view.referenced(ingress.resource, key, SECURITY_GROUP_TYPES)
+        if groups:
+            return groups[0]
+    return None
+
+
+def group_users(view: View, group: Resource) -> list[Resource]:
+    """Resources that attach ``group`` (not rules that name it as a source or owner)."""
+    users = []
+    for user in view.referrers(group):
+        if user.type in SECURITY_GROUP_TYPES or user.type in INGRESS_TYPES or \
+                user.type in ("AWS::EC2::SecurityGroupEgress", "aws_vpc_security_group_egress_rule"):
+            continue
+        users.append(user)
+    return users
+
+
+def listens_only(view: View, group: Resource) -> bool:
+    """Whether every resource that uses ``group`` is a load balancer (reachable only on its
+    listener ports) or a Lambda function (which accepts no inbound connections)."""
+    users = group_users(view, group)
+    return bool(users) and all(user.type in LOAD_BALANCER_TYPES + FUNCTION_TYPES
+                               for user in users)
+
+
+_FLOW_LOG_TARGETS = {"AWS::EC2::FlowLog": ("ResourceId",),
+                     "aws_flow_log": ("vpc_id", "subnet_id", "eni_id", "transit_gateway_id",
+                                      "transit_gateway_attachment_id")}
+
+
+def flow_logs_of(view: View, flow_log: Resource) -> object:
+    """The resources of the run a flow log records, or UNKNOWN when its target is unresolved."""
+    targets = []
+    for key in _FLOW_LOG_TARGETS.get(flow_log.type, ()):
+        value = flow_log.get(key)
+        if value is UNKNOWN:
+            return UNKNOWN
+        if value is not None:
+            targets.extend(view.referenced(flow_log, key))
+    return targets
+
+
+# data store type -> (its subnet-group reference, subnet group types, the group's subnet list)
+SUBNET_GROUPS = {
+    "AWS::RDS::DBInstance": ("DBSubnetGroupName", ("AWS::RDS::DBSubnetGroup",), "SubnetIds"),
+    "AWS::RDS::DBCluster": ("DBSubnetGroupName", ("AWS::RDS::DBSubnetGroup",), "SubnetIds"),
+    "aws_db_instance": ("db_subnet_group_name", ("aws_db_subnet_group",), "subnet_ids"),
+    "aws_rds_cluster": ("db_subnet_group_name", ("aws_db_subnet_group",), "subnet_ids"),
+    "aws_rds_cluster_instance": ("db_subnet_group_name", ("aws_db_subnet_group",),
+                                 "subnet_ids"),
+    "AWS::Redshift::Cluster": ("ClusterSubnetGroupName", ("AWS::Redshift::ClusterSubnetGroup",),
+                               "SubnetIds"),
+    "aws_redshift_cluster": ("cluster_subnet_group_name", ("aws_redshift_subnet_group",),
+                             "subnet_ids"),
+    "AWS::ElastiCache::CacheCluster": ("CacheSubnetGroupName",
+                                       ("AWS::ElastiCache::SubnetGroup",), "SubnetIds"),
+    "AWS::ElastiCache::ReplicationGroup": ("CacheSubnetGroupName",
+                                           ("AWS::ElastiCache::SubnetGroup",), "SubnetIds"),
+    "aws_elasticache_cluster": ("subnet_group_name", ("aws_elasticache_subnet_group",),
+                                "subnet_ids"),
+    "aws_elasticache_replication_group": ("subnet_group_name",
+                                          ("aws_elasticache_subnet_group",), "subnet_ids"),
+    "AWS::DMS::ReplicationInstance": ("ReplicationSubnetGroupIdentifier",
+                                      ("AWS::DMS::ReplicationSubnetGroup",), "SubnetIds"),
+    "aws_dms_replication_instance": ("replication_subnet_group_id",
+                                     ("aws_dms_replication_subnet_group",), "subnet_ids"),
+}
+
+
+def placement_subnets(view: View, store: Resource) -> object:
+    """The subnets of a data store's subnet group: a list, None when no group is named, or
+    UNKNOWN when the group is not in the run or cannot be resolved."""
+    key, group_types, subnets_key = SUBNET_GROUPS[store.type]
+    value = store.get(key)
+    if value is None:
+        return None
+    if value is UNKNOWN:
+        return UNKNOWN
+    groups = view.referenced(store, key, group_types)
+    if not groups:
+        return UNKNOWN
+    subnets = subnets_referenced(view, groups[0], subnets_key)
+    written = groups[0].items(subnets_key)
+    if not subnets or len(subnets) < len(written):
+        return UNKNOWN
+    return subnets
+
+
+def public_placement(view: View, store: Resource) -> object:
+    """True when some subnet of a data store's subnet group routes to an internet gateway;
+    False when none does; None without a subnet group; UNKNOWN when it cannot be told."""
+    subnets = placement_subnets(view, store)
+    if subnets is None or subnets is UNKNOWN:
+        return subnets
+    verdicts = [is_public_subnet(view, subnet) for subnet in subnets]
+    if any(verdict is True for verdict in verdicts):
+        return True
+    return UNKNOWN if any(verdict is UNKNOWN for verdict in verdicts) else False
