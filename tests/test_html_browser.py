@@ -122,7 +122,7 @@ def test_examples_report_filters_and_diagram(browser, tmp_path):
     assert "finding" in panel.text_content() and "SEC101" in panel.text_content()
     assert "node=" in page.evaluate("location.hash")
     assert page.locator("#diagram .node.neighbour").count() >= 1
-    assert page.locator("#selected-edges path").count() >= 1
+    assert page.locator("#diagram .edge.hot, #selected-edges path").count() >= 1
     visit.shot("html-diagram.png", "#architecture")
 
     # "show in the findings list" narrows the list to that resource

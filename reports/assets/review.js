@@ -212,8 +212,13 @@
     var node = DATA.nodes[n];
     var g = nodeElements[n];
     if (g) { g.classList.add("selected"); }
+    var drawn = svg.querySelectorAll(".edge").length > 0;
+    svg.querySelectorAll(".edge[data-s='" + n + "'], .edge[data-t='" + n + "']").forEach(function (p) {
+      p.classList.add("hot");
+    });
     node[7].forEach(function (m) {
       if (nodeElements[m]) { nodeElements[m].classList.add("neighbour"); }
+      if (drawn) { return; }
       var path = document.createElementNS(SVG_NS, "path");
       var a = node, b = DATA.nodes[m];
       var mid = (a[6] + b[6]) / 2 - (Math.abs(a[6] - b[6]) < 1 ? 24 : 0);

@@ -55,6 +55,7 @@ BOX_W, BOX_H, BOX_GAP = 156, 38, 8          # a labelled resource
 DOT, DOT_GAP = 14, 4                         # a resource in a mosaic
 LANE_PAD, LANE_TITLE = 8, 18
 GROUP_PAD, GROUP_TITLE, GROUP_GAP = 10, 26, 14
+MOSAIC_COLS = (WIDTH - 2 * GROUP_PAD - 2 * LANE_PAD) // (DOT + DOT_GAP)
 COMPACT_GROUP = 36       # a group with more resources than this becomes a mosaic
 COMPACT_TOTAL = 400      # ... and every group does when the run has more than this
 MAX_DRAWN_EDGES = 300    # above this, edges are drawn only for the selected resource
@@ -86,6 +87,7 @@ class _Group:
     title: str
     subtitle: str
     kind: str                      # "vpc" or "template"
+    full: str = ""                 # the template's whole path (a tooltip)
     lanes: list[_Lane] = field(default_factory=list)
     compact: bool = False
     x: float = 0
@@ -106,6 +108,12 @@ def _short_type(resource_type: str) -> str:
     if resource_type.startswith("AWS::"):
         return resource_type[5:]
     return resource_type
+
+
+def _tail(path: str, parts: int = 2) -> str:
+    """The last folders of a path: enough to tell templates apart in a diagram label."""
+    pieces = path.split("/")
+    return ("…/" if len(pieces) > parts else "") + "/".join(pieces[-parts:])
 
 
 def _short_name(node) -> str:
@@ -198,12 +206,18 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
         if key not in groups:
             if key[0] == "vpc":
                 vpc = model.nodes[key[1]]
-                groups[key] = _Group(key, f"VPC {vpc.address}", vpc.document.path, "vpc")
+                name = vpc.address if vpc.address.upper() != "VPC" else ""
+                groups[key] = _Group(key, f"VPC {name}".strip(), _tail(vpc.document.path), "vpc",
+                                     vpc.document.path)
             else:
-                groups[key] = _Group(key, key[1], "", "template")
+                groups[key] = _Group(key, _tail(key[1], 3), "", "template", key[1])
     compact_all = len(nodes) > COMPACT_TOTAL
-    ordered = sorted(groups.values(), key=lambda g: (g.kind != "vpc", g.subtitle if g.kind == "vpc"
-                                                      else g.title, g.title))
+    group_rank: dict[tuple, int] = defaultdict(int)
+    for position, (key, _) in placement.items():
+        if worst[position]:
+            group_rank[key] = max(group_rank[key], SEVERITY_RANK[worst[position]] + 1)
+    ordered = sorted(groups.values(), key=lambda g: (-group_rank[g.key], g.kind != "vpc",
+                                                      str(g.key[1]), g.title))
     for group in ordered:
         lanes = members[group.key]
         size = sum(len(v) for v in lanes.values())
@@ -224,7 +238,7 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
         for lane in group.lanes:
             count = len(lane.members)
             if group.compact:
-                lane.cols = max(4, min(30, math.ceil(math.sqrt(count * 2.5))))
+                lane.cols = max(4, min(MOSAIC_COLS, math.ceil(math.sqrt(count * 2.5))))
                 cols = min(lane.cols, count)
                 rows = math.ceil(count / lane.cols)
                 lane.w = max(cols * (DOT + DOT_GAP) - DOT_GAP + 2 * LANE_PAD, 96)
@@ -247,6 +261,7 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
     spots, extent, height = _shelf(ordered, [g.w for g in ordered], [g.h for g in ordered],
                                    WIDTH, GROUP_GAP)
     centres: dict[int, tuple[float, float]] = {}
+    halves: dict[int, tuple[float, float]] = {}
     drawn = []
     for group, (x, y) in zip(ordered, spots, strict=True):
         group.x, group.y = x, y
@@ -257,10 +272,12 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
                     bx = group.x + lane.x + LANE_PAD + col * (DOT + DOT_GAP)
                     by = group.y + lane.y + LANE_TITLE + LANE_PAD + row * (DOT + DOT_GAP)
                     centres[position] = (bx + DOT / 2, by + DOT / 2)
+                    halves[position] = (DOT / 2, DOT / 2)
                 else:
                     bx = group.x + lane.x + LANE_PAD + col * (BOX_W + BOX_GAP)
                     by = group.y + lane.y + LANE_TITLE + LANE_PAD + row * (BOX_H + BOX_GAP)
                     centres[position] = (bx + BOX_W / 2, by + BOX_H / 2)
+                    halves[position] = (BOX_W / 2, BOX_H / 2)
                 drawn.append((group, position, bx, by))
     edges = sorted({(by_id[s], by_id[t]) for s, t in graph.edges() if s in by_id and t in by_id
                     and s != t})
@@ -268,20 +285,39 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
     for source, target in edges:
         neighbours[source].add(target)
         neighbours[target].add(source)
+    paths = []
+    if len(edges) <= MAX_DRAWN_EDGES:
+        paths = [(source, target, _edge_path(centres[source], centres[target], halves[source],
+                                             halves[target])) for source, target in edges]
     return {
-        "groups": ordered, "drawn": drawn, "centres": centres, "edges": edges,
+        "groups": ordered, "drawn": drawn, "centres": centres, "edges": edges, "paths": paths,
         "neighbours": neighbours, "width": WIDTH, "height": max(height, 40),
         "draw_edges": len(edges) <= MAX_DRAWN_EDGES, "placement": placement,
     }
 
 
-def _edge_path(a: tuple[float, float], b: tuple[float, float]) -> str:
-    (x1, y1), (x2, y2) = a, b
-    mid = (y1 + y2) / 2
-    if abs(y1 - y2) < 1:
-        mid = y1 - 24
-        return f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}"
-    return f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}"
+def _edge_path(a: tuple[float, float], b: tuple[float, float], half_a: tuple[float, float],
+               half_b: tuple[float, float]) -> str:
+    """A curve from the border of one box to the border of another (never through a box's
+    neighbours in the same column: those curves bow out to the right)."""
+    (ax, ay), (bx, by) = a, b
+    dx, dy = bx - ax, by - ay
+    if abs(dx) > half_a[0] + half_b[0]:
+        side = 1 if dx > 0 else -1
+        sx, sy, ex, ey = ax + side * half_a[0], ay, bx - side * half_b[0], by
+        bend = (ex - sx) / 2
+        points = (sx + bend, sy, ex - bend, ey)
+    elif abs(dx) < 1 and abs(dy) > 2 * half_a[1] + BOX_GAP + 1:
+        sx, sy, ex, ey = ax + half_a[0], ay, bx + half_b[0], by
+        bow = min(60.0, 14 + abs(dy) / 8)
+        points = (sx + bow, sy, ex + bow, ey)
+    else:
+        side = 1 if dy >= 0 else -1
+        sx, sy, ex, ey = ax, ay + side * half_a[1], bx, by - side * half_b[1]
+        bend = (ey - sy) / 2
+        points = (sx, sy + bend, ex, ey - bend)
+    return (f"M{sx:.1f},{sy:.1f} C{points[0]:.1f},{points[1]:.1f} {points[2]:.1f},"
+            f"{points[3]:.1f} {ex:.1f},{ey:.1f}")
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -497,7 +533,6 @@ def context(results: Results, timestamp: bool = False) -> dict:
         "finding_counts": {p: len(v) for p, v in node_severities.items()},
         "short_type": _short_type,
         "short_name": _short_name,
-        "edge_path": _edge_path,
         "box": (BOX_W, BOX_H, DOT),
         "data": script_json(data),
         "css": Markup(_asset("assets/review.css")),
