@@ -169,11 +169,11 @@ def test_diagram_groups_by_vpc_and_zone(examples_page):
     data = report_data(examples_page)
     where = {node[0]: node[8] for node in data["nodes"]}
     # network.yaml puts both private subnets in the first zone: the diagram shows it
-    assert where["PrivateSubnetA"] == where["PrivateSubnetB"] == "VPC Vpc · zone 1"
-    assert where["PublicSubnetB"] == "VPC Vpc · zone 2"
+    assert where["PrivateSubnetA"] == where["PrivateSubnetB"] == "VPC Vpc · AZ[0]"
+    assert where["PublicSubnetB"] == "VPC Vpc · AZ[1]"
     # the load balancer in web.yaml reaches the subnets through Fn::ImportValue
     assert where["LoadBalancer"] == "VPC Vpc · across zones"
-    assert where["Uploads"].endswith("web.yaml · S3")
+    assert where["Uploads"] == "outside a VPC · S3"
     by_name = {node[0]: index for index, node in enumerate(data["nodes"])}
     assert by_name["Vpc"] in data["nodes"][by_name["PublicSubnetA"]][7]
 

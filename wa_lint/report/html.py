@@ -125,7 +125,7 @@ def _short_name(node) -> str:
 def _zone_name(value: object) -> str | None:
     if isinstance(value, Zone):
         if value.index is not None:
-            return f"zone {value.index + 1}" + (f" ({value.region})" if value.region else "")
+            return str(value)          # AZ[0]: as findings name it
         return str(value.name)
     if isinstance(value, str) and value:
         return value
@@ -165,8 +165,12 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
             vpcs = targets(node, VPC_TYPES)
             subnet_vpc[node.id] = vpcs[0] if vpcs else None
             zone = None
+            try:
+                properties = node.properties
+            except Exception:  # a value the resolver trips on costs the label, not the report
+                properties = {}
             for key in ZONE_KEYS:
-                value = node.properties.get(key) if isinstance(node.properties, dict) else None
+                value = properties.get(key) if isinstance(properties, dict) else None
                 zone = _zone_name(value)
                 if zone:
                     break
@@ -491,7 +495,7 @@ def context(results: Results, timestamp: bool = False) -> dict:
         span = node.document.locations.find(node.declaration.pointer)
         group_key, lane = placement[position]
         where = (f"VPC {model.nodes[group_key[1]].address}" if group_key[0] == "vpc"
-                 else group_key[1])
+                 else "outside a VPC")
         cx, cy = layout["centres"][position]
         node_data.append([node.address, node.type, file_index.get(node.document.path, -1),
                           span.line if span else 0, worst[position] or "",
