@@ -20,7 +20,7 @@ from . import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_ON = ("error", "warning", "note", "none")
-REPORT_FORMATS = ("text", "json", "sarif", "junit", "gitlab", "markdown")
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "gitlab", "markdown", "html")
 CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "JENKINS_URL", "TF_BUILD")
 
 
@@ -178,13 +178,17 @@ def _pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tu
                    "context).")
 @click.option("--sarif-category", metavar="ID",
               help="SARIF automationDetails category, for several uploads per commit.")
+@click.option("--report-timestamp", is_flag=True,
+              help="HTML format: say when the report was generated (off by default, so the "
+                   "same input gives the same bytes).")
 @click.option("--show-suppressed", is_flag=True, help="Text format: list suppressed findings too.")
 @click.option("--show-config", is_flag=True, help="Print the effective configuration and exit.")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: findings only, no summary.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a "
                                                        "terminal, unless NO_COLOR is set).")
 def check(paths, formats, outputs, fail_on, select, ignore, config_path, baseline_path,
-          changed_since, sarif_category, show_suppressed, show_config, quiet, color) -> None:
+          changed_since, sarif_category, report_timestamp, show_suppressed, show_config, quiet,
+          color) -> None:
     """Check templates under PATHS (files or folders, searched recursively)."""
     from .config import dump
     from .report import render
@@ -206,6 +210,8 @@ def check(paths, formats, outputs, fail_on, select, ignore, config_path, baselin
             options = {"color": use_color, "quiet": quiet, "show_suppressed": show_suppressed}
         elif fmt == "sarif":
             options = {"category": sarif_category or config.sarif_category}
+        elif fmt == "html":
+            options = {"timestamp": report_timestamp}
         _emit(render(results, fmt, **options), output)
     for warning in results.warnings:
         click.echo(f"warning: {warning}", err=True)

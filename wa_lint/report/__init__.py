@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-FORMATS = ("text", "json", "sarif", "junit", "gitlab", "markdown")
+FORMATS = ("text", "json", "sarif", "junit", "gitlab", "markdown", "html")
 
 
 def render(results, fmt: str, **options) -> str:
@@ -35,6 +35,9 @@ def render(results, fmt: str, **options) -> str:
     if fmt == "markdown":
         from .markdown import render_markdown
         return render_markdown(results)
+    if fmt == "html":
+        from .html import render_html
+        return render_html(results, **options)
     raise ValueError(f"unknown report format {fmt!r}")
 
 
