@@ -29,7 +29,7 @@ import re
 import textwrap
 
 from .document import TERRAFORM, Document
-from .source import MAX_DEPTH, LineIndex, LoadError, Locations, Span, too_deep
+from .source import MAX_DEPTH, LoadError, Locations, Span, too_deep
 from .terraform import COMMENT, build
 
 MAX_HCL_BYTES = 8 * 1024 * 1024      # Lark parses about 1 MB/s; real modules are far smaller
@@ -149,7 +149,7 @@ class _Walker:
         self.locations = HclLocations()
         self.options = _options()
         self.notes: list[str] = []
-        self._index: LineIndex | None = None
+        self.opaque = _heredoc_lines(self.lines)   # lines of heredoc text: never comments
 
     # -- positions ------------------------------------------------------------------
     def _span(self, node: object, key: str | None = None) -> Span | None:
@@ -195,8 +195,11 @@ class _Walker:
                                   "ignored")
         header = self._header_comments(first_block_line)
         if header:
-            data[COMMENT] = header if len(header) > 1 else header[0]
-            self.locations.spans[(COMMENT,)] = Span(1, 1, 1, 1)
+            texts = [text for text, _ in header]
+            data[COMMENT] = texts if len(texts) > 1 else texts[0]
+            line = next((number for text, number in header if "wa-lint:" in text), header[0][1])
+            length = len(self.lines[line - 1]) if line <= len(self.lines) else 0
+            self.locations.spans[(COMMENT,)] = Span(line, 1, line, length + 1)
         return data
 
     def _line(self, node: object) -> int:
@@ -328,7 +331,9 @@ class _Walker:
                     stack.append((element, item))
 
     # -- comments -------------------------------------------------------------------
-    def _comment_text(self, line: str) -> str | None:
+    def _comment_text(self, line: str, number: int = 0) -> str | None:
+        if number in self.opaque:
+            return None
         stripped = line.strip()
         if not stripped.startswith(("#", "//", "/*", "*")):
             return None
@@ -345,7 +350,7 @@ class _Walker:
         number = first - 1
         above: list[str] = []
         while number >= 1:
-            text = self._comment_text(self.lines[number - 1])
+            text = self._comment_text(self.lines[number - 1], number)
             if text is None:
                 break
             above.append((text, number))
@@ -353,7 +358,7 @@ class _Walker:
         found.extend(reversed(above))
         for number in range(first, min(last, len(self.lines)) + 1):
             line = self.lines[number - 1]
-            position = _comment_start(line)
+            position = -1 if number in self.opaque else _comment_start(line)
             if position >= 0:
                 found.append((_COMMENT_LINE.match(line[position:]).group(1), number))
         found = [(text, number) for text, number in found if text]
@@ -362,19 +367,40 @@ class _Walker:
         line = next((number for text, number in found if "wa-lint:" in text), found[0][1])
         return "\n".join(text for text, _ in found), line
 
-    def _header_comments(self, first_block_line: int | None) -> list[str]:
+    def _header_comments(self, first_block_line: int | None) -> list[tuple[str, int]]:
         """Comments before the first block, not attached to it (a blank line between)."""
         end = (first_block_line or len(self.lines) + 1) - 1
-        while end >= 1 and self._comment_text(self.lines[end - 1]) is not None:
+        while end >= 1 and self._comment_text(self.lines[end - 1], end) is not None:
             end -= 1  # directly above the first block: that block's comment
         if first_block_line is None:
             end = len(self.lines)
         header = []
         for number in range(1, end + 1):
-            text = self._comment_text(self.lines[number - 1])
+            text = self._comment_text(self.lines[number - 1], number)
             if text:
-                header.append(text)
+                header.append((text, number))
         return header
+
+
+_HEREDOC_START = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\s*$")
+
+
+def _heredoc_lines(lines: list[str]) -> set[int]:
+    """Line numbers (1-based) of heredoc bodies and their closing markers."""
+    opaque: set[int] = set()
+    marker = None
+    for number, line in enumerate(lines, 1):
+        if marker is not None:
+            opaque.add(number)
+            if line.strip() == marker:
+                marker = None
+            continue
+        comment = _comment_start(line)
+        code = line if comment < 0 else line[:comment]
+        match = _HEREDOC_START.search(code)
+        if match:
+            marker = match.group(1)
+    return opaque
 
 
 def _comment_start(line: str) -> int:
