@@ -15,14 +15,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cfn, plan, terraform
-from .document import CLOUDFORMATION, FORMATS, TERRAFORM, TERRAFORM_PLAN, Declaration, Document
+from .document import (
+    CLOUDFORMATION,
+    FORMATS,
+    TERRAFORM,
+    TERRAFORM_PLAN,
+    Declaration,
+    Document,
+    ModuleCall,
+)
 from .json_source import parse_json
+from .modules import expand as expand_modules
 from .source import LoadError, Locations, Span, read_text
 from .yaml_source import YamlLocations, compose, construct, top_level_keys
 
 __all__ = [
     "CLOUDFORMATION", "FORMATS", "TERRAFORM", "TERRAFORM_PLAN", "Declaration", "Document",
-    "LoadError", "Locations", "Span", "discover", "display_path", "load_file",
+    "LoadError", "Locations", "ModuleCall", "Span", "discover", "display_path", "expand_modules",
+    "load_file",
 ]
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
