@@ -110,13 +110,16 @@ def parse(text: str, display: str) -> tuple:
 
 def _describe(exc: Exception, text: str) -> str:
     token = getattr(exc, "token", None)
-    if token is not None and str(token).strip():
-        return f"unexpected {str(token).strip()[:40]!r}"
+    if token is not None:
+        if getattr(token, "type", "") == "$END":
+            return "unexpected end of file"
+        value = str(token)
+        if value[:1] in ("\n", "\r"):
+            return "unexpected line break"
+        if value.strip():
+            return f"unexpected {value.strip().splitlines()[0][:40]!r}"
     if getattr(exc, "char", None):
         return f"unexpected character {exc.char!r}"
-    if token is not None:
-        return "unexpected end of file" if getattr(token, "type", "") == "$END" else \
-            "unexpected line break"
     return "syntax error"
 
 
