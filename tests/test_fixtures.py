@@ -18,7 +18,7 @@ from wa_lint.registry import collect
 
 RULES = {spec.name: spec for spec in collect()}
 FIXTURE_DIRS = sorted(path for path in FIXTURES.iterdir() if path.is_dir())
-TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
 
 
 def line_order(line: str) -> tuple:
@@ -62,12 +62,13 @@ def file_of(result, folder: Path) -> str:
 def formats_needed(resource_types) -> set[str]:
     needed = set()
     for resource_type in resource_types:
-        needed |= {".yaml", ".json"} if resource_type.startswith("AWS::") else {".tf.json"}
+        # .tf twins are generated from .tf.json by tests/tools/tf_json_to_hcl.py
+        needed |= {".yaml", ".json"} if resource_type.startswith("AWS::") else {".tf.json", ".tf"}
     return needed
 
 
 def suffix_of(path: Path) -> str:
-    for suffix in (".tf.json", ".plan.json", ".yaml", ".yml", ".json", ".template"):
+    for suffix in (".tf.json", ".plan.json", ".yaml", ".yml", ".json", ".template", ".tf"):
         if path.name.endswith(suffix):
             return suffix
     return path.suffix

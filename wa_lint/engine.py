@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .graph import Model, build_graph
-from .load import Document, LoadError, discover, load_file
+from .load import Document, LoadError, discover, display_path, expand_modules, load_file
 from .query import View
 from .rule import SEVERITIES, Finding, RuleSpec
 from .suppress import Baseline, Declared, baseline_key, declared
@@ -166,6 +166,11 @@ def load_documents(paths: Sequence[str | Path], errors: list[RunError],
         else:
             documents.append(document)
             warnings.extend(document.notes)
+    # local Terraform child modules join the run under module.<name> addresses
+    documents, module_errors, module_notes = expand_modules(documents, load_file, display_path,
+                                                            settings.exclude)
+    load_errors.extend(module_errors)
+    warnings.extend(module_notes)
     errors.extend(RunError("load", exc.message, exc.path, exc.line, exc.column)
                   for exc in load_errors)
     return documents, skipped, warnings

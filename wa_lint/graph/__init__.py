@@ -23,17 +23,29 @@ def build_graph(documents: list[Document]) -> Model:
     """Create a node per resource, then resolve references into typed edges."""
     model = Model(graph=nx.MultiDiGraph(), nodes={}, documents=list(documents))
     scopes: list[tuple[Scope, list[Document]]] = []
-    modules: dict[str, list[Document]] = defaultdict(list)
+    modules: dict[tuple[str, str], list[Document]] = defaultdict(list)
     for document in documents:
         if document.format == CLOUDFORMATION:
             scopes.append((CloudFormationScope(document, model), [document]))
         elif document.format == TERRAFORM_PLAN:
             scopes.append((PlanScope(document, model), [document]))
         elif document.format == TERRAFORM:
-            modules[document.module_dir].append(document)
-    for directory, module_documents in modules.items():
-        for key, group in _split_conflicting(directory, module_documents, model.warnings):
-            scopes.append((TerraformModuleScope(key, group, model), group))
+            modules[document.module_key].append(document)
+    # root modules first, then child modules, callers before the modules they call
+    terraform_scopes: dict[tuple[str, str], TerraformModuleScope] = {}
+    for (directory, address), module_documents in sorted(
+            modules.items(), key=lambda item: (item[0][1].count("."), item[0])):
+        call = module_documents[0].module
+        if call is None:
+            for key, group in _split_conflicting(directory, module_documents, model.warnings):
+                scope = TerraformModuleScope(key, group, model)
+                terraform_scopes.setdefault((key, ""), scope)
+                scopes.append((scope, group))
+        else:
+            parent = terraform_scopes.get((directory, call.parent))
+            scope = TerraformModuleScope(directory, module_documents, model, call, parent)
+            terraform_scopes[(directory, address)] = scope
+            scopes.append((scope, module_documents))
 
     for scope, scope_documents in scopes:
         for document in scope_documents:

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ..load import Document
+from ..load import Document, ModuleCall
 from ..load.terraform import iter_blocks
 from ..values import UNKNOWN, ResourceRef, ZoneList
 from . import hcl
@@ -32,6 +32,9 @@ _INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
 _NOT_RESOURCES = frozenset({"var", "local", "count", "each", "path", "terraform", "self",
                             "module", "data"})
 MAX_LOCAL_DEPTH = 32
+# arguments of a module block that are not inputs of the module
+MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on",
+                         "//"})
 
 
 class _Root(hcl._Traversable):
@@ -79,6 +82,11 @@ class _Evaluation(hcl.Context):
             return scope.local(name)
         if head == "count":
             return self.count_index if name == "index" else UNKNOWN
+        if head == "module":
+            if len(names) == 2:
+                return _Root(*names)
+            child = scope.children.get(names[1])
+            return child.output(name) if child is not None and len(names) == 3 else UNKNOWN
         if head == "data":
             if len(names) == 2:
                 return _Root(*names)
@@ -103,10 +111,31 @@ def _region_text(region: object) -> str:
 
 
 class TerraformModuleScope(Scope):
-    def __init__(self, key: str, documents: list[Document], model: Model) -> None:
+    """One Terraform module: a root folder, or a local child module reached by ``call``.
+
+    A child module's resources are addressed ``module.<name>.<type>.<name>``;
+    within the module they are referred to by their local address. Its
+    variables take the call's inputs (resolved in the caller), and the caller
+    reads its outputs as ``module.<name>.<output>``.
+    """
+
+    def __init__(self, key: str, documents: list[Document], model: Model,
+                 call: ModuleCall | None = None,
+                 parent: TerraformModuleScope | None = None) -> None:
         self.key = key
         self.model = model
         self.documents = documents
+        self.call = call
+        self.parent = parent
+        self.children: dict[str, TerraformModuleScope] = {}
+        if call is not None and parent is not None:
+            parent.children[call.name] = self
+        prefix = call.address + "." if call is not None else ""
+        self.inputs: dict[str, object] = {}
+        if call is not None:
+            self.inputs = {name: value for name, value in call.body.items()
+                           if name not in MODULE_META}
+        self.outputs: dict[str, object] = {}
         self.resources: dict[str, NodeId] = {}
         self.resource_types: set[str] = set()
         self.variables: dict[str, object] = {}
@@ -122,17 +151,46 @@ class TerraformModuleScope(Scope):
             for (name,), body, _ in iter_blocks(data.get("provider"), 1, ("provider",)):
                 alias = body.get("alias")
                 self.providers[f"{name}.{alias}" if isinstance(alias, str) else name] = body
+            for (name,), body, _ in iter_blocks(data.get("output"), 1, ("output",)):
+                if isinstance(body, dict) and "value" in body:
+                    self.outputs[name] = body["value"]
             for declaration in document.resources:
-                self.resources[declaration.address] = (key, declaration.address)
+                local_address = declaration.address[len(prefix):]
+                self.resources[local_address] = (key, declaration.address)
                 if declaration.mode == "managed":
                     self.resource_types.add(declaration.type)
+        self._input_values: dict[str, object] = {}
+        self._output_values: dict[str, object] = {}
+        self._output_stack: list[str] = []
         self._local_values: dict[str, object] = {}
         self._local_stack: list[str] = []
         self._local_references: dict[str, list[Reference]] = {}
 
     # -- values -------------------------------------------------------------------
     def variable(self, name: str) -> object:
+        if name in self.inputs:
+            if self.parent is None:
+                return UNKNOWN
+            if name not in self._input_values:
+                self._input_values[name] = UNKNOWN   # guards cycles through the caller
+                self._input_values[name] = self.parent.resolve(self.inputs[name])
+            return self._input_values[name]
         return self.variables.get(name, UNKNOWN)
+
+    def output(self, name: str) -> object:
+        """The value of one of this module's outputs, as its caller sees it."""
+        if name in self._output_values:
+            return self._output_values[name]
+        if name not in self.outputs or name in self._output_stack or \
+                len(self._output_stack) > MAX_LOCAL_DEPTH:
+            return UNKNOWN
+        self._output_stack.append(name)
+        try:
+            value = self.evaluate(self.outputs[name], _Evaluation(self))
+        finally:
+            self._output_stack.pop()
+        self._output_values[name] = value
+        return value
 
     def local(self, name: str) -> object:
         if name in self._local_values:
@@ -181,9 +239,19 @@ class TerraformModuleScope(Scope):
     def region_of(self, node: Node) -> object:
         provider = node.declaration.attributes.get("provider")
         key = provider.strip("${} ") if isinstance(provider, str) else node.type.split("_", 1)[0]
+        return self.provider_region(key)
+
+    def provider_region(self, key: str, depth: int = 0) -> object:
+        """The Region of a provider configuration; a child module inherits its caller's
+        (through the call's ``providers`` map when it has one)."""
         body = self.providers.get(key)
         if body is None:
-            return UNKNOWN
+            if self.parent is None or self.call is None or depth > MAX_LOCAL_DEPTH:
+                return UNKNOWN
+            mapping = self.call.body.get("providers")
+            if isinstance(mapping, dict) and isinstance(mapping.get(key), str):
+                return self.parent.provider_region(mapping[key].strip("${} "), depth + 1)
+            return self.parent.provider_region(key, depth + 1)
         region = self.resolve(body.get("region", UNKNOWN))
         return region if isinstance(region, str) else UNKNOWN
 
@@ -223,6 +291,14 @@ class TerraformModuleScope(Scope):
                 for reference in self._local_references_of(names[1]):
                     yield Reference(reference.target, INTERPOLATION, where, reference.attribute)
                 continue
+            if head == "var" and len(names) > 1 and names[1] in self.inputs and self.parent:
+                for reference in self.parent.input_references(self, names[1]):
+                    yield Reference(reference.target, INTERPOLATION, where, reference.attribute)
+                continue
+            if head == "module" and len(names) > 2 and names[1] in self.children:
+                for reference in self.children[names[1]].output_references(names[2]):
+                    yield Reference(reference.target, INTERPOLATION, where, reference.attribute)
+                continue
             address = None
             attribute = None
             if head == "data" and len(names) >= 3:
@@ -235,6 +311,23 @@ class TerraformModuleScope(Scope):
             target = self.resources.get(address) if address else None
             if target:
                 yield Reference(target, INTERPOLATION, where, attribute)
+
+    def input_references(self, child: TerraformModuleScope, name: str) -> list[Reference]:
+        """What the expression passed to ``child``'s input ``name`` refers to (in this scope)."""
+        key = f"\0input:{child.call.address if child.call else ''}:{name}"
+        if key not in self._local_references:
+            self._local_references[key] = []
+            self._local_references[key] = list(self._references_in(child.inputs[name], ()))
+        return self._local_references[key]
+
+    def output_references(self, name: str) -> list[Reference]:
+        key = f"\0output:{name}"
+        if key not in self._local_references:
+            self._local_references[key] = []
+            raw = self.outputs.get(name)
+            self._local_references[key] = list(self._references_in(raw, ())) if raw is not None \
+                else []
+        return self._local_references[key]
 
     def _local_references_of(self, name: str) -> list[Reference]:
         if name in self._local_references:

@@ -15,17 +15,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cfn, plan, terraform
-from .document import CLOUDFORMATION, FORMATS, TERRAFORM, TERRAFORM_PLAN, Declaration, Document
+from .document import (
+    CLOUDFORMATION,
+    FORMATS,
+    TERRAFORM,
+    TERRAFORM_PLAN,
+    Declaration,
+    Document,
+    ModuleCall,
+)
 from .json_source import parse_json
+from .modules import expand as expand_modules
 from .source import LoadError, Locations, Span, read_text
 from .yaml_source import YamlLocations, compose, construct, top_level_keys
 
 __all__ = [
     "CLOUDFORMATION", "FORMATS", "TERRAFORM", "TERRAFORM_PLAN", "Declaration", "Document",
-    "LoadError", "Locations", "Span", "discover", "display_path", "load_file",
+    "LoadError", "Locations", "ModuleCall", "Span", "discover", "display_path", "expand_modules",
+    "load_file",
 ]
 
-TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
+HCL_SUFFIX = ".tf"
 SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".terraform", ".hg", ".svn", "__pycache__",
                                  ".venv", ".tox", ".aws-sam", "cdk.out"})
 _TEMPLATE_HINT = re.compile(
@@ -95,10 +106,17 @@ def _might_be_template(text: str, display: str) -> bool:
 def load_file(path: Path, display: str | None = None) -> Document | None:
     """Read, parse and classify one file (see the module docstring)."""
     display = display or display_path(path)
+    name = display.lower()
+    if name.endswith(HCL_SUFFIX):
+        return _load_hcl(path, display)
     text = read_text(path, display)
     start = len(text) - len(text.lstrip())
     if start == len(text):
         raise LoadError(display, "file is empty", 1, 1)
+    if name.endswith(".tf.json") and text[start] not in "{[":
+        from .hcl import looks_like_hcl
+        if looks_like_hcl(text):
+            raise LoadError(display, "looks like HCL, not JSON; rename it to .tf", 1, 1)
     try:
         if text[start] in "{[":
             return _load_json(text, display)
@@ -107,6 +125,12 @@ def load_file(path: Path, display: str | None = None) -> Document | None:
         if _might_be_template(text, display):
             raise
         return None  # an unparseable file that does not look like a template at all
+
+
+def _load_hcl(path: Path, display: str) -> Document:
+    from . import hcl  # python-hcl2 and Lark load only when a .tf file is read
+    text = read_text(path, display, hcl.MAX_HCL_BYTES)
+    return hcl.load(text, display)
 
 
 def _load_json(text: str, display: str) -> Document | None:

@@ -32,6 +32,18 @@ class Declaration:
 
 
 @dataclass(frozen=True)
+class ModuleCall:
+    """How a child module's documents were reached: ``module "vpc" { source = "./vpc" }``."""
+
+    address: str      # "module.vpc"; nested calls: "module.app.module.vpc"
+    root: str         # directory of the root module the call tree starts from
+    parent: str       # address of the calling module ("" for the root module)
+    name: str         # the call's name ("vpc")
+    body: dict        # the module block as written: source, inputs, count ...
+    file: str         # the file holding the module block
+
+
+@dataclass(frozen=True)
 class Document:
     """A parsed template: plain data, a position side table and its declarations."""
 
@@ -42,9 +54,17 @@ class Document:
     resources: tuple[Declaration, ...]
     dialect: str = ""          # "sam" for SAM templates
     notes: tuple[str, ...] = ()
+    module: ModuleCall | None = None   # set on the documents of a local child module
 
     @property
     def module_dir(self) -> str:
         """The Terraform module a .tf.json file belongs to: its directory."""
         head, _, _ = self.path.rpartition("/")
         return head or "."
+
+    @property
+    def module_key(self) -> tuple[str, str]:
+        """(root module directory, module address): the Terraform module scope it belongs to."""
+        if self.module is not None:
+            return self.module.root, self.module.address
+        return self.module_dir, ""
