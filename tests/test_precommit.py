@@ -35,6 +35,17 @@ def hook_repo(tmp_path_factory):
     return target
 
 
+CLEAN_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  LogLevel:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Value: info
+"""
+
+
 def try_repo(hook_repo, user_repo, hook="wa-lint"):
     return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook,
                            "--all-files", "--color", "never"],
@@ -45,7 +56,7 @@ def try_repo(hook_repo, user_repo, hook="wa-lint"):
 
 @pytest.fixture
 def user_repo(tmp_path):
-    shutil.copy(FIXTURES / "single-az" / "pass.yaml", tmp_path / "network.yaml")
+    (tmp_path / "settings.yaml").write_text(CLEAN_TEMPLATE)
     (tmp_path / ".github" / "workflows").mkdir(parents=True)
     (tmp_path / ".github" / "workflows" / "ci.yml").write_text("on: push\njobs: {}\n")
     (tmp_path / "package.json").write_text('{"name": "x"}')
