@@ -58,6 +58,7 @@ GROUP_PAD, GROUP_TITLE, GROUP_GAP = 10, 26, 14
 MOSAIC_COLS = (WIDTH - 2 * GROUP_PAD - 2 * LANE_PAD) // (DOT + DOT_GAP)
 COMPACT_GROUP = 36       # a group with more resources than this becomes a mosaic
 COMPACT_TOTAL = 400      # ... and every group does when the run has more than this
+TALL = 1800              # a labelled diagram taller than this gets a mosaic overview first
 MAX_DRAWN_EDGES = 300    # above this, edges are drawn only for the selected resource
 
 
@@ -88,6 +89,8 @@ class _Group:
     subtitle: str
     kind: str                      # "vpc" or "template"
     full: str = ""                 # the template's whole path (a tooltip)
+    label: str = ""                # title and subtitle, cut to the group's width
+    sublabel: str = ""
     lanes: list[_Lane] = field(default_factory=list)
     compact: bool = False
     x: float = 0
@@ -114,6 +117,11 @@ def _tail(path: str, parts: int = 2) -> str:
     """The last folders of a path: enough to tell templates apart in a diagram label."""
     pieces = path.split("/")
     return ("…/" if len(pieces) > parts else "") + "/".join(pieces[-parts:])
+
+
+def _fit(text: str, room: int) -> str:
+    """Cut ``text`` to ``room`` characters, keeping its end (a template's file name)."""
+    return text if len(text) <= room else "…" + text[-max(room - 1, 1):]
 
 
 def _short_name(node) -> str:
@@ -146,7 +154,7 @@ def _shelf(items: list, widths: list[float], heights: list[float], limit: float,
     return positions, extent, (y + row) if items else 0.0
 
 
-def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
+def _layout(nodes: list, model, worst: list[str | None], compact_all: bool) -> dict:
     """Group and place every resource; returns what the template draws."""
     graph = model.graph
     by_id = {node.id: position for position, node in enumerate(nodes)}
@@ -214,8 +222,7 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
                 groups[key] = _Group(key, f"VPC {name}".strip(), _tail(vpc.document.path), "vpc",
                                      vpc.document.path)
             else:
-                groups[key] = _Group(key, _tail(key[1], 3), "", "template", key[1])
-    compact_all = len(nodes) > COMPACT_TOTAL
+                groups[key] = _Group(key, _tail(key[1], 2), "", "template", key[1])
     group_rank: dict[tuple, int] = defaultdict(int)
     for position, (key, _) in placement.items():
         if worst[position]:
@@ -245,7 +252,7 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
                 lane.cols = max(4, min(MOSAIC_COLS, math.ceil(math.sqrt(count * 2.5))))
                 cols = min(lane.cols, count)
                 rows = math.ceil(count / lane.cols)
-                lane.w = max(cols * (DOT + DOT_GAP) - DOT_GAP + 2 * LANE_PAD, 96)
+                lane.w = max(cols * (DOT + DOT_GAP) - DOT_GAP + 2 * LANE_PAD, 84)
                 lane.h = LANE_TITLE + rows * (DOT + DOT_GAP) - DOT_GAP + 2 * LANE_PAD
             else:
                 lane.cols = 1 if group.kind == "vpc" and count <= 8 else max(1, min(4, math.ceil(
@@ -259,8 +266,13 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
                                        [lane.h for lane in group.lanes], inner, BOX_GAP)
         for lane, (x, y) in zip(group.lanes, spots, strict=True):
             lane.x, lane.y = GROUP_PAD + x, GROUP_TITLE + y
-        label = 7.5 * len(group.title) + (6 * len(group.subtitle) + 10 if group.subtitle else 0)
-        group.w = max(extent + 2 * GROUP_PAD, min(WIDTH, label + 30), 200)
+        content = extent + 2 * GROUP_PAD
+        label = 8.2 * len(group.title) + (6.5 * len(group.subtitle) + 10 if group.subtitle else 0)
+        group.w = max(content, min(label + 30, max(content, 280)), 200)
+        room = int((group.w - 20) / 8.2)
+        group.label = _fit(group.title, room)
+        left = room - len(group.label) - 2
+        group.sublabel = _fit(group.subtitle, int(left * 8.2 / 6.5)) if left > 8 else ""
         group.h = GROUP_TITLE + height + GROUP_PAD
     spots, extent, height = _shelf(ordered, [g.w for g in ordered], [g.h for g in ordered],
                                    WIDTH, GROUP_GAP)
@@ -294,7 +306,8 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
         paths = [(source, target, _edge_path(centres[source], centres[target], halves[source],
                                              halves[target])) for source, target in edges]
     return {
-        "groups": ordered, "drawn": drawn, "centres": centres, "edges": edges, "paths": paths,
+        "name": "diagram", "groups": ordered, "drawn": drawn, "centres": centres, "edges": edges,
+        "paths": paths,
         "neighbours": neighbours, "width": WIDTH, "height": max(height, 40),
         "draw_edges": len(edges) <= MAX_DRAWN_EDGES, "placement": placement,
     }
@@ -424,7 +437,13 @@ def context(results: Results, timestamp: bool = False) -> dict:
         if position is not None:
             node_severities[position].append(result.severity)
     worst = [_worst(node_severities.get(p, [])) for p in range(len(nodes))]
-    layout = _layout(nodes, model, index, worst)
+    detailed = _layout(nodes, model, worst, compact_all=len(nodes) > COMPACT_TOTAL)
+    layouts = [detailed]
+    if detailed["height"] > TALL and any(not group.compact for group in detailed["groups"]):
+        overview = _layout(nodes, model, worst, compact_all=True)
+        overview["name"], detailed["name"] = "overview", "names"
+        layouts = [overview, detailed]
+    layout = detailed
 
     rules = sorted({*results.rules, *(result.rule for result in results.results)},
                    key=lambda spec: spec.id)
@@ -496,15 +515,16 @@ def context(results: Results, timestamp: bool = False) -> dict:
         group_key, lane = placement[position]
         where = (f"VPC {model.nodes[group_key[1]].address}" if group_key[0] == "vpc"
                  else "outside a VPC")
-        cx, cy = layout["centres"][position]
         node_data.append([node.address, node.type, file_index.get(node.document.path, -1),
                           span.line if span else 0, worst[position] or "",
-                          round(cx, 1), round(cy, 1),
                           sorted(layout["neighbours"].get(position, ())),
                           f"{where} · {lane}"])
 
     formats = Counter(document.format for document in results.documents)
+    centres = [[[round(c, 1) for c in each["centres"][p]] for p in range(len(nodes))]
+               for each in layouts]
     data = {"rules": rule_data, "files": files, "nodes": node_data, "findings": findings,
+            "centres": centres,
             "snippets": snippets.table, "pillars": list(PILLARS),
             "pillarTitles": PILLAR_TITLES}
     js = _asset("assets/review.js")
@@ -532,6 +552,7 @@ def context(results: Results, timestamp: bool = False) -> dict:
         "severities": SEVERITIES,
         "files": [file for file in files if file in {r.file for r in active}],
         "layout": layout,
+        "layouts": layouts,
         "nodes": nodes,
         "worst": worst,
         "finding_counts": {p: len(v) for p, v in node_severities.items()},
