@@ -120,8 +120,16 @@ def _tail(path: str, parts: int = 2) -> str:
 
 
 def _fit(text: str, room: int) -> str:
-    """Cut ``text`` to ``room`` characters, keeping its end (a template's file name)."""
-    return text if len(text) <= room else "…" + text[-max(room - 1, 1):]
+    """Cut ``text`` to ``room`` characters, keeping its end (a template's file name), at a
+    folder boundary where one fits."""
+    if len(text) <= room:
+        return text
+    parts = text.lstrip("…").split("/")
+    for start in range(1, len(parts)):
+        shorter = "…/" + "/".join(parts[start:])
+        if len(shorter) <= room:
+            return shorter
+    return "…" + text[-max(room - 1, 1):]
 
 
 def _short_name(node) -> str:
