@@ -152,6 +152,7 @@
       } else { item = el("span", "", bp[0]); }
       item.title = bp[1];
       bps.appendChild(item);
+      if (bp[1]) { bps.appendChild(el("span", "bp-title", " " + bp[1])); }
     });
     meta.appendChild(bps);
     card.appendChild(meta);

@@ -470,10 +470,16 @@ def context(results: Results, timestamp: bool = False) -> dict:
     file_index = {file: position for position, file in enumerate(files)}
     snippets = _Snippets()
     findings = []
-    for result in sorted(active, key=lambda r: (PILLARS.index(r.rule.pillar)
-                                                if r.rule.pillar in PILLARS else 99,
-                                                r.file, r.resource, -SEVERITY_RANK[r.severity],
-                                                r.line, r.column, r.rule.id, r.message)):
+    def pillar_rank(result) -> int:
+        return PILLARS.index(result.rule.pillar) if result.rule.pillar in PILLARS else 99
+
+    resource_rank: dict[tuple, int] = defaultdict(int)   # the worst finding of a resource
+    for result in active:
+        key = (result.rule.pillar, result.file, result.resource)
+        resource_rank[key] = max(resource_rank[key], SEVERITY_RANK[result.severity])
+    for result in sorted(active, key=lambda r: (
+            pillar_rank(r), -resource_rank[(r.rule.pillar, r.file, r.resource)], r.file,
+            r.resource, -SEVERITY_RANK[r.severity], r.line, r.column, r.rule.id, r.message)):
         findings.append({
             "r": result.rule.id, "s": result.severity, "m": result.message,
             "f": file_index[result.file], "l": result.line, "c": result.column,
