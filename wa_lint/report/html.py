@@ -119,6 +119,12 @@ def _tail(path: str, parts: int = 2) -> str:
     return ("…/" if len(pieces) > parts else "") + "/".join(pieces[-parts:])
 
 
+def _natural(text: str) -> tuple:
+    """Sort key that puts Queue2 before Queue10."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", text) if part)
+
+
 def _fit(text: str, room: int) -> str:
     """Cut ``text`` to ``room`` characters, keeping its end (a template's file name), at a
     folder boundary where one fits."""
@@ -252,7 +258,7 @@ def _layout(nodes: list, model, worst: list[str | None], compact_all: bool) -> d
         for name in names:
             ranked = sorted(lanes[name], key=lambda p: (
                 -(SEVERITY_RANK[worst[p]] + 1 if worst[p] else 0) if group.compact else 0,
-                nodes[p].type not in SUBNET_TYPES, nodes[p].type, nodes[p].address))
+                nodes[p].type not in SUBNET_TYPES, nodes[p].type, _natural(nodes[p].address)))
             group.lanes.append(_Lane(name, ranked))
         for lane in group.lanes:
             count = len(lane.members)
