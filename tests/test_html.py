@@ -139,7 +139,7 @@ def test_page_structure(examples_page):
     results = lint_paths([EXAMPLES])
     collector = parse(examples_page)
     ids = {attributes.get("id") for _, attributes in collector.tags}
-    assert {"scorecard", "architecture", "diagram", "findings", "suppressed", "filters",
+    assert {"scorecard", "architecture", "diagram-0", "findings", "suppressed", "filters",
             "f-pillar", "f-file", "f-text", "node-panel", "report-data"} <= ids
     cards = [a for t, a in collector.tags if t == "button" and "data-pillar" in a]
     assert [a["data-pillar"] for a in cards] == ["operational-excellence", "security",
@@ -167,7 +167,7 @@ def test_page_structure(examples_page):
 
 def test_diagram_groups_by_vpc_and_zone(examples_page):
     data = report_data(examples_page)
-    where = {node[0]: node[8] for node in data["nodes"]}
+    where = {node[0]: node[6] for node in data["nodes"]}
     # network.yaml puts both private subnets in the first zone: the diagram shows it
     assert where["PrivateSubnetA"] == where["PrivateSubnetB"] == "VPC Vpc · AZ[0]"
     assert where["PublicSubnetB"] == "VPC Vpc · AZ[1]"
@@ -175,7 +175,7 @@ def test_diagram_groups_by_vpc_and_zone(examples_page):
     assert where["LoadBalancer"] == "VPC Vpc · across zones"
     assert where["Uploads"] == "outside a VPC · S3"
     by_name = {node[0]: index for index, node in enumerate(data["nodes"])}
-    assert by_name["Vpc"] in data["nodes"][by_name["PublicSubnetA"]][7]
+    assert by_name["Vpc"] in data["nodes"][by_name["PublicSubnetA"]][5]
 
 
 def test_content_security_policy_allows_only_the_inline_script(examples_page):
@@ -289,3 +289,30 @@ def test_findings_are_rendered_lazily_not_in_the_markup(tmp_path):
     assert page.count('class="finding ') == 0            # built by the script, a page at a time
     assert len(report_data(page)["findings"]) == len(results.active)
     assert 'class="node dot' in page                     # 600 resources: a mosaic, not boxes
+
+
+def many_templates(folder: Path, templates: int = 30) -> Path:
+    """About 330 resources in small templates: every group is labelled, the whole is tall."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for t in range(templates):
+        body = ["Resources:"]
+        for i in range(4):
+            body += [f"  Queue{i}:", "    Type: AWS::SQS::Queue", f"  Topic{i}:",
+                     "    Type: AWS::SNS::Topic"]
+        for i in range(3):
+            body += [f"  Table{i}:", "    Type: AWS::DynamoDB::Table", "    Properties:",
+                     "      BillingMode: PAY_PER_REQUEST"]
+        (folder / f"service-{t:02d}.yaml").write_text("\n".join(body) + "\n")
+    return folder
+
+
+def test_a_tall_diagram_gets_a_mosaic_overview_first(tmp_path):
+    results = lint_paths([many_templates(tmp_path / "many")])
+    assert 300 <= results.resource_count <= 400
+    collector = parse(render(results, "html"))
+    svgs = [a for t, a in collector.tags if t == "svg" and "diagram" in a.get("class", "")]
+    assert [a["id"] for a in svgs] == ["diagram-0", "diagram-1"]
+    assert "hidden" not in svgs[0] and "hidden" in svgs[1]
+    assert float(svgs[0]["height"]) < float(svgs[1]["height"])
+    nodes = [a for t, a in collector.tags if t == "g" and "node" in a.get("class", "").split()]
+    assert len(nodes) == 2 * results.resource_count

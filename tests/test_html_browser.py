@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_html import PAYLOADS, write_evil
+from test_html import PAYLOADS, many_templates, write_evil
 
 from helpers import ROOT, lint_paths
 from wa_lint.report import render, write_atomically
@@ -115,14 +115,14 @@ def test_examples_report_filters_and_diagram(browser, tmp_path):
     visit.shot("html-filtered.png", "#findings")
 
     # a diagram node shows that resource's findings in the panel
-    node = page.locator("#diagram .node", has=page.locator("title", has_text="Database ·"))
+    node = page.locator("svg.diagram:not([hidden]) .node", has=page.locator("title", has_text="Database ·"))
     node.click()
     panel = page.locator("#node-panel")
     assert panel.locator("h3").text_content() == "Database"
     assert "finding" in panel.text_content() and "SEC101" in panel.text_content()
     assert "node=" in page.evaluate("location.hash")
-    assert page.locator("#diagram .node.neighbour").count() >= 1
-    assert page.locator("#diagram .edge.hot, #selected-edges path").count() >= 1
+    assert page.locator("svg.diagram:not([hidden]) .node.neighbour").count() >= 1
+    assert page.locator("svg.diagram:not([hidden]) :is(.edge.hot, .selected-edges path)").count() >= 1
     visit.shot("html-diagram.png", "#architecture")
 
     # "show in the findings list" narrows the list to that resource
@@ -155,7 +155,7 @@ def test_hostile_template_text_never_runs(browser, tmp_path):
     page = visit.page
     assert page.locator("img").count() == 0
     assert page.locator("script").count() == 2
-    node = page.locator(f"#diagram .node[aria-label^='{PAYLOADS[0]}']")
+    node = page.locator(f"svg.diagram .node[aria-label^='{PAYLOADS[0]}']")
     node.click()
     assert page.locator("#node-panel h3").text_content() == PAYLOADS[0]
     messages = page.locator("#finding-list .finding .msg").all_text_contents()
@@ -199,7 +199,23 @@ def test_five_thousand_findings_do_not_freeze_the_page(browser, tmp_path):
     expect(page.locator("#finding-list .finding")).to_have_count(one_volume)
     page.fill("#f-text", "")
     expect(page.locator("#finding-list .finding")).to_have_count(100)
-    page.locator("#diagram .node").last.click()
+    page.locator("svg.diagram:not([hidden]) .node").last.click()
     assert page.locator("#node-panel h3").text_content().startswith(("Volume", "Bucket"))
     visit.shot("html-5000.png")
+    visit.clean()
+
+
+def test_a_tall_diagram_switches_between_overview_and_names(browser, tmp_path):
+    path = report(tmp_path, [many_templates(tmp_path / "many")])
+    visit = Visit(browser, path)
+    page = visit.page
+    assert page.locator("svg.diagram:not([hidden])").get_attribute("id") == "diagram-0"
+    visit.shot("html-300-overview.png", "#architecture")
+    page.click(".views button[data-view='1']")
+    assert page.locator("svg.diagram:not([hidden])").get_attribute("id") == "diagram-1"
+    assert "view=1" in page.evaluate("location.hash")
+    page.locator("#diagram-1 .node", has=page.locator("title", has_text="Queue0 ·")).first.click()
+    assert page.locator("#node-panel h3").text_content() == "Queue0"
+    assert page.locator("#diagram-0 .node.selected").count() == 1     # both views agree
+    visit.shot("html-300-names.png", "#architecture")
     visit.clean()

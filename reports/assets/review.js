@@ -6,7 +6,7 @@
   var PAGE = 100;
   var SEVERITIES = ["error", "warning", "note"];
   var SVG_NS = "http://www.w3.org/2000/svg";
-  var state = { pillar: "", sev: SEVERITIES.slice(), file: "", q: "", node: -1, res: -1 };
+  var state = { pillar: "", sev: SEVERITIES.slice(), file: "", q: "", node: -1, res: -1, view: 0 };
   var filtered = [];
   var shown = 0;
   var last = { pillar: null, resource: null };
@@ -24,7 +24,7 @@
   // ---------------------------------------------------------------- URL hash state
   function readHash() {
     var hash = window.location.hash.replace(/^#/, "");
-    var next = { pillar: "", sev: SEVERITIES.slice(), file: "", q: "", node: -1, res: -1 };
+    var next = { pillar: "", sev: SEVERITIES.slice(), file: "", q: "", node: -1, res: -1, view: 0 };
     if (hash.indexOf("=") < 0) { return next; }
     hash.split("&").forEach(function (part) {
       var at = part.indexOf("=");
@@ -38,6 +38,7 @@
       else if (key === "q") { next.q = value; }
       else if (key === "node" && /^\d+$/.test(value) && +value < DATA.nodes.length) { next.node = +value; }
       else if (key === "res" && /^\d+$/.test(value) && +value < DATA.nodes.length) { next.res = +value; }
+      else if (key === "view" && /^\d$/.test(value)) { next.view = +value; }
     });
     return next;
   }
@@ -49,6 +50,7 @@
     if (state.q) { parts.push("q=" + encodeURIComponent(state.q)); }
     if (state.res >= 0) { parts.push("res=" + state.res); }
     if (state.node >= 0) { parts.push("node=" + state.node); }
+    if (state.view > 0) { parts.push("view=" + state.view); }
     var hash = parts.length ? "#" + parts.join("&") : "";
     if (hash !== window.location.hash && !(hash === "" && window.location.hash === "#")) {
       history.replaceState(null, "", hash || window.location.pathname + window.location.search);
@@ -150,6 +152,7 @@
       } else { item = el("span", "", bp[0]); }
       item.title = bp[1];
       bps.appendChild(item);
+      if (bp[1]) { bps.appendChild(el("span", "bp-title", " " + bp[1])); }
     });
     meta.appendChild(bps);
     card.appendChild(meta);
@@ -191,46 +194,69 @@
   }
 
   // ---------------------------------------------------------------- diagram
-  var svg = $("diagram");
-  var nodeElements = {};
-  svg.querySelectorAll(".node").forEach(function (g) { nodeElements[g.getAttribute("data-n")] = g; });
+  // One or two SVG layouts of the same graph (a mosaic overview, and one with names).
+  var svgs = Array.prototype.slice.call(document.querySelectorAll("svg.diagram"));
+  var nodeElements = svgs.map(function (svg) {
+    var map = {};
+    svg.querySelectorAll(".node").forEach(function (g) { map[g.getAttribute("data-n")] = g; });
+    return map;
+  });
+  var NEIGHBOURS = 5, WHERE = 6;
 
-  function selectNode(n, scroll) {
+  function showView(view) {
+    view = view > 0 && view < svgs.length ? view : 0;
+    state.view = view;
+    svgs.forEach(function (svg, index) {   // SVG elements have no .hidden property
+      if (index === view) { svg.removeAttribute("hidden"); } else { svg.setAttribute("hidden", ""); }
+    });
+    document.querySelectorAll(".views button").forEach(function (button) {
+      button.setAttribute("aria-pressed", +button.getAttribute("data-view") === view ? "true" : "false");
+    });
+  }
+  function curve(a, b) {
+    var mid = (a[1] + b[1]) / 2 - (Math.abs(a[1] - b[1]) < 1 ? 24 : 0);
+    return "M" + a[0] + "," + a[1] + " C" + a[0] + "," + mid + " " + b[0] + "," + mid + " " + b[0] + "," + b[1];
+  }
+  function highlight(svg, index, n) {
     svg.querySelectorAll(".node.selected, .node.neighbour").forEach(function (g) {
       g.classList.remove("selected", "neighbour");
     });
     svg.querySelectorAll(".edge.hot").forEach(function (p) { p.classList.remove("hot"); });
-    var layer = $("selected-edges");
+    var layer = svg.querySelector(".selected-edges");
     layer.textContent = "";
-    var panel = $("node-panel");
-    panel.textContent = "";
-    if (n < 0 || !DATA.nodes[n]) {
-      svg.classList.remove("dimmed");
-      panel.appendChild(el("p", "muted", "Select a resource in the diagram."));
-      return;
-    }
-    var node = DATA.nodes[n];
-    var g = nodeElements[n];
-    if (g) { g.classList.add("selected"); }
+    if (n < 0) { svg.classList.toggle("dimmed", !!$("node-search").value.trim()); return; }
+    var elements = nodeElements[index];
+    if (elements[n]) { elements[n].classList.add("selected"); }
     var drawn = svg.querySelectorAll(".edge").length > 0;
     svg.querySelectorAll(".edge[data-s='" + n + "'], .edge[data-t='" + n + "']").forEach(function (p) {
       p.classList.add("hot");
     });
-    node[7].forEach(function (m) {
-      if (nodeElements[m]) { nodeElements[m].classList.add("neighbour"); }
+    var centres = DATA.centres[index];
+    DATA.nodes[n][NEIGHBOURS].forEach(function (m) {
+      if (elements[m]) { elements[m].classList.add("neighbour"); }
       if (drawn) { return; }
       var path = document.createElementNS(SVG_NS, "path");
-      var a = node, b = DATA.nodes[m];
-      var mid = (a[6] + b[6]) / 2 - (Math.abs(a[6] - b[6]) < 1 ? 24 : 0);
-      path.setAttribute("d", "M" + a[5] + "," + a[6] + " C" + a[5] + "," + mid + " " + b[5] + "," + mid + " " + b[5] + "," + b[6]);
+      path.setAttribute("d", curve(centres[n], centres[m]));
       path.setAttribute("class", "sel-edge");
       layer.appendChild(path);
     });
     svg.classList.add("dimmed");
+  }
+  function selectNode(n, scroll) {
+    if (!(n >= 0 && DATA.nodes[n])) { n = -1; }
+    svgs.forEach(function (svg, index) { highlight(svg, index, n); });
+    var panel = $("node-panel");
+    panel.textContent = "";
+    if (n < 0) {
+      panel.appendChild(el("p", "muted", "Select a resource in the diagram."));
+      return;
+    }
+    var node = DATA.nodes[n];
+    var g = nodeElements[state.view] && nodeElements[state.view][n];
     if (g && scroll) { g.scrollIntoView({ block: "center", inline: "center" }); }
 
     panel.appendChild(el("h3", "", node[0]));
-    panel.appendChild(el("p", "where", node[1] + " · " + (DATA.files[node[2]] || "") + (node[3] ? ":" + node[3] : "") + " · " + node[8]));
+    panel.appendChild(el("p", "where", node[1] + " · " + (DATA.files[node[2]] || "") + (node[3] ? ":" + node[3] : "") + " · " + node[WHERE]));
     var own = DATA.findings.filter(function (f) { return f.n === n; });
     panel.appendChild(el("strong", "", own.length ? plural(own.length, "finding") : "No unsuppressed findings"));
     if (own.length) {
@@ -254,20 +280,21 @@
       });
       panel.appendChild(show);
     }
-    if (node[7].length) {
+    var neighbours = node[NEIGHBOURS];
+    if (neighbours.length) {
       var refs = el("p", "refs", "Connected to: ");
-      node[7].slice(0, 40).forEach(function (m, index) {
+      neighbours.slice(0, 40).forEach(function (m, index) {
         if (index) { refs.appendChild(document.createTextNode(", ")); }
         var link = el("button", "linkish", DATA.nodes[m][0]);
         link.type = "button";
         link.addEventListener("click", function () { state.node = m; writeHash(); selectNode(m, true); });
         refs.appendChild(link);
       });
-      if (node[7].length > 40) { refs.appendChild(document.createTextNode(" and " + (node[7].length - 40) + " more")); }
+      if (neighbours.length > 40) { refs.appendChild(document.createTextNode(" and " + (neighbours.length - 40) + " more")); }
       panel.appendChild(refs);
     }
   }
-  function nodeFromEvent(event) {
+  function nodeFromEvent(event, svg) {
     var target = event.target;
     while (target && target !== svg) {
       if (target.classList && target.classList.contains("node")) { return +target.getAttribute("data-n"); }
@@ -275,33 +302,44 @@
     }
     return -1;
   }
-  svg.addEventListener("click", function (event) {
-    var n = nodeFromEvent(event);
-    state.node = n === state.node ? -1 : n;
-    writeHash();
-    selectNode(state.node, false);
+  svgs.forEach(function (svg) {
+    svg.addEventListener("click", function (event) {
+      var n = nodeFromEvent(event, svg);
+      state.node = n === state.node ? -1 : n;
+      writeHash();
+      selectNode(state.node, false);
+    });
+    svg.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" && event.key !== " ") { return; }
+      var n = nodeFromEvent(event, svg);
+      if (n < 0) { return; }
+      event.preventDefault();
+      state.node = n;
+      writeHash();
+      selectNode(n, false);
+    });
   });
-  svg.addEventListener("keydown", function (event) {
-    if (event.key !== "Enter" && event.key !== " ") { return; }
-    var n = nodeFromEvent(event);
-    if (n < 0) { return; }
-    event.preventDefault();
-    state.node = n;
-    writeHash();
-    selectNode(n, false);
+  document.querySelectorAll(".views button").forEach(function (button) {
+    button.addEventListener("click", function () {
+      showView(+button.getAttribute("data-view"));
+      writeHash();
+      if (state.node >= 0) { selectNode(state.node, true); }
+    });
   });
   $("node-search").addEventListener("input", function () {
     var text = this.value.trim().toLowerCase();
-    var first = null;
-    DATA.nodes.forEach(function (node, n) {
-      var g = nodeElements[n];
-      if (!g) { return; }
-      var hit = !!text && (node[0] + " " + node[1]).toLowerCase().indexOf(text) >= 0;
-      g.classList.toggle("match", hit);
-      if (hit && first === null) { first = g; }
+    svgs.forEach(function (svg, index) {
+      var first = null;
+      DATA.nodes.forEach(function (node, n) {
+        var g = nodeElements[index][n];
+        if (!g) { return; }
+        var hit = !!text && (node[0] + " " + node[1]).toLowerCase().indexOf(text) >= 0;
+        g.classList.toggle("match", hit);
+        if (hit && first === null) { first = g; }
+      });
+      svg.classList.toggle("dimmed", !!text || state.node >= 0);
+      if (first && index === state.view) { first.scrollIntoView({ block: "nearest", inline: "nearest" }); }
     });
-    svg.classList.toggle("dimmed", !!text || state.node >= 0);
-    if (first) { first.scrollIntoView({ block: "nearest", inline: "nearest" }); }
   });
 
   // ---------------------------------------------------------------- wiring
@@ -324,7 +362,7 @@
     });
   });
   $("f-reset").addEventListener("click", function () {
-    state = { pillar: "", sev: SEVERITIES.slice(), file: "", q: "", node: state.node, res: -1 };
+    state = { pillar: "", sev: SEVERITIES.slice(), file: "", q: "", node: state.node, res: -1, view: state.view };
     update();
   });
   $("f-more").addEventListener("click", function () { renderMore(PAGE); });
@@ -348,6 +386,7 @@
     state = readHash();
     syncControls();
     applyFilters();
+    showView(state.view);
     selectNode(state.node, true);
   });
   window.addEventListener("beforeprint", function () { renderMore(filtered.length); });
@@ -355,6 +394,7 @@
   state = readHash();
   syncControls();
   applyFilters();
+  showView(state.view);
   if (state.node >= 0) { selectNode(state.node, true); }
   document.documentElement.setAttribute("data-ready", "1");
 }());

@@ -58,6 +58,7 @@ GROUP_PAD, GROUP_TITLE, GROUP_GAP = 10, 26, 14
 MOSAIC_COLS = (WIDTH - 2 * GROUP_PAD - 2 * LANE_PAD) // (DOT + DOT_GAP)
 COMPACT_GROUP = 36       # a group with more resources than this becomes a mosaic
 COMPACT_TOTAL = 400      # ... and every group does when the run has more than this
+TALL = 1800              # a labelled diagram taller than this gets a mosaic overview first
 MAX_DRAWN_EDGES = 300    # above this, edges are drawn only for the selected resource
 
 
@@ -88,6 +89,8 @@ class _Group:
     subtitle: str
     kind: str                      # "vpc" or "template"
     full: str = ""                 # the template's whole path (a tooltip)
+    label: str = ""                # title and subtitle, cut to the group's width
+    sublabel: str = ""
     lanes: list[_Lane] = field(default_factory=list)
     compact: bool = False
     x: float = 0
@@ -114,6 +117,25 @@ def _tail(path: str, parts: int = 2) -> str:
     """The last folders of a path: enough to tell templates apart in a diagram label."""
     pieces = path.split("/")
     return ("…/" if len(pieces) > parts else "") + "/".join(pieces[-parts:])
+
+
+def _natural(text: str) -> tuple:
+    """Sort key that puts Queue2 before Queue10."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", text) if part)
+
+
+def _fit(text: str, room: int) -> str:
+    """Cut ``text`` to ``room`` characters, keeping its end (a template's file name), at a
+    folder boundary where one fits."""
+    if len(text) <= room:
+        return text
+    parts = text.lstrip("…").split("/")
+    for start in range(1, len(parts)):
+        shorter = "…/" + "/".join(parts[start:])
+        if len(shorter) <= room:
+            return shorter
+    return "…" + text[-max(room - 1, 1):]
 
 
 def _short_name(node) -> str:
@@ -146,7 +168,7 @@ def _shelf(items: list, widths: list[float], heights: list[float], limit: float,
     return positions, extent, (y + row) if items else 0.0
 
 
-def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
+def _layout(nodes: list, model, worst: list[str | None], compact_all: bool) -> dict:
     """Group and place every resource; returns what the template draws."""
     graph = model.graph
     by_id = {node.id: position for position, node in enumerate(nodes)}
@@ -214,8 +236,7 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
                 groups[key] = _Group(key, f"VPC {name}".strip(), _tail(vpc.document.path), "vpc",
                                      vpc.document.path)
             else:
-                groups[key] = _Group(key, _tail(key[1], 3), "", "template", key[1])
-    compact_all = len(nodes) > COMPACT_TOTAL
+                groups[key] = _Group(key, _tail(key[1], 2), "", "template", key[1])
     group_rank: dict[tuple, int] = defaultdict(int)
     for position, (key, _) in placement.items():
         if worst[position]:
@@ -237,7 +258,7 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
         for name in names:
             ranked = sorted(lanes[name], key=lambda p: (
                 -(SEVERITY_RANK[worst[p]] + 1 if worst[p] else 0) if group.compact else 0,
-                nodes[p].type not in SUBNET_TYPES, nodes[p].type, nodes[p].address))
+                nodes[p].type not in SUBNET_TYPES, nodes[p].type, _natural(nodes[p].address)))
             group.lanes.append(_Lane(name, ranked))
         for lane in group.lanes:
             count = len(lane.members)
@@ -245,7 +266,7 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
                 lane.cols = max(4, min(MOSAIC_COLS, math.ceil(math.sqrt(count * 2.5))))
                 cols = min(lane.cols, count)
                 rows = math.ceil(count / lane.cols)
-                lane.w = max(cols * (DOT + DOT_GAP) - DOT_GAP + 2 * LANE_PAD, 96)
+                lane.w = max(cols * (DOT + DOT_GAP) - DOT_GAP + 2 * LANE_PAD, 84)
                 lane.h = LANE_TITLE + rows * (DOT + DOT_GAP) - DOT_GAP + 2 * LANE_PAD
             else:
                 lane.cols = 1 if group.kind == "vpc" and count <= 8 else max(1, min(4, math.ceil(
@@ -259,8 +280,13 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
                                        [lane.h for lane in group.lanes], inner, BOX_GAP)
         for lane, (x, y) in zip(group.lanes, spots, strict=True):
             lane.x, lane.y = GROUP_PAD + x, GROUP_TITLE + y
-        label = 7.5 * len(group.title) + (6 * len(group.subtitle) + 10 if group.subtitle else 0)
-        group.w = max(extent + 2 * GROUP_PAD, min(WIDTH, label + 30), 200)
+        content = extent + 2 * GROUP_PAD
+        label = 8.2 * len(group.title) + (6.5 * len(group.subtitle) + 10 if group.subtitle else 0)
+        group.w = max(content, min(label + 30, max(content, 280)), 200)
+        room = int((group.w - 20) / 8.2)
+        group.label = _fit(group.title, room)
+        left = room - len(group.label) - 2
+        group.sublabel = _fit(group.subtitle, int(left * 8.2 / 6.5)) if left > 8 else ""
         group.h = GROUP_TITLE + height + GROUP_PAD
     spots, extent, height = _shelf(ordered, [g.w for g in ordered], [g.h for g in ordered],
                                    WIDTH, GROUP_GAP)
@@ -294,7 +320,8 @@ def _layout(nodes: list, model, index: dict, worst: list[str | None]) -> dict:
         paths = [(source, target, _edge_path(centres[source], centres[target], halves[source],
                                              halves[target])) for source, target in edges]
     return {
-        "groups": ordered, "drawn": drawn, "centres": centres, "edges": edges, "paths": paths,
+        "name": "diagram", "groups": ordered, "drawn": drawn, "centres": centres, "edges": edges,
+        "paths": paths,
         "neighbours": neighbours, "width": WIDTH, "height": max(height, 40),
         "draw_edges": len(edges) <= MAX_DRAWN_EDGES, "placement": placement,
     }
@@ -424,7 +451,13 @@ def context(results: Results, timestamp: bool = False) -> dict:
         if position is not None:
             node_severities[position].append(result.severity)
     worst = [_worst(node_severities.get(p, [])) for p in range(len(nodes))]
-    layout = _layout(nodes, model, index, worst)
+    detailed = _layout(nodes, model, worst, compact_all=len(nodes) > COMPACT_TOTAL)
+    layouts = [detailed]
+    if detailed["height"] > TALL and any(not group.compact for group in detailed["groups"]):
+        overview = _layout(nodes, model, worst, compact_all=True)
+        overview["name"], detailed["name"] = "overview", "names"
+        layouts = [overview, detailed]
+    layout = detailed
 
     rules = sorted({*results.rules, *(result.rule for result in results.results)},
                    key=lambda spec: spec.id)
@@ -443,10 +476,16 @@ def context(results: Results, timestamp: bool = False) -> dict:
     file_index = {file: position for position, file in enumerate(files)}
     snippets = _Snippets()
     findings = []
-    for result in sorted(active, key=lambda r: (PILLARS.index(r.rule.pillar)
-                                                if r.rule.pillar in PILLARS else 99,
-                                                r.file, r.resource, -SEVERITY_RANK[r.severity],
-                                                r.line, r.column, r.rule.id, r.message)):
+    def pillar_rank(result) -> int:
+        return PILLARS.index(result.rule.pillar) if result.rule.pillar in PILLARS else 99
+
+    resource_rank: dict[tuple, int] = defaultdict(int)   # the worst finding of a resource
+    for result in active:
+        key = (result.rule.pillar, result.file, result.resource)
+        resource_rank[key] = max(resource_rank[key], SEVERITY_RANK[result.severity])
+    for result in sorted(active, key=lambda r: (
+            pillar_rank(r), -resource_rank[(r.rule.pillar, r.file, r.resource)], r.file,
+            r.resource, -SEVERITY_RANK[r.severity], r.line, r.column, r.rule.id, r.message)):
         findings.append({
             "r": result.rule.id, "s": result.severity, "m": result.message,
             "f": file_index[result.file], "l": result.line, "c": result.column,
@@ -496,15 +535,16 @@ def context(results: Results, timestamp: bool = False) -> dict:
         group_key, lane = placement[position]
         where = (f"VPC {model.nodes[group_key[1]].address}" if group_key[0] == "vpc"
                  else "outside a VPC")
-        cx, cy = layout["centres"][position]
         node_data.append([node.address, node.type, file_index.get(node.document.path, -1),
                           span.line if span else 0, worst[position] or "",
-                          round(cx, 1), round(cy, 1),
                           sorted(layout["neighbours"].get(position, ())),
                           f"{where} · {lane}"])
 
     formats = Counter(document.format for document in results.documents)
+    centres = [[[round(c, 1) for c in each["centres"][p]] for p in range(len(nodes))]
+               for each in layouts]
     data = {"rules": rule_data, "files": files, "nodes": node_data, "findings": findings,
+            "centres": centres,
             "snippets": snippets.table, "pillars": list(PILLARS),
             "pillarTitles": PILLAR_TITLES}
     js = _asset("assets/review.js")
@@ -532,6 +572,7 @@ def context(results: Results, timestamp: bool = False) -> dict:
         "severities": SEVERITIES,
         "files": [file for file in files if file in {r.file for r in active}],
         "layout": layout,
+        "layouts": layouts,
         "nodes": nodes,
         "worst": worst,
         "finding_counts": {p: len(v) for p, v in node_severities.items()},
