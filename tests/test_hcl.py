@@ -346,3 +346,18 @@ def test_count_from_a_variable_and_for_each(tmp_path, form):
     model = results.model
     each = next(node for node in model.nodes.values() if node.address == "aws_subnet.each")
     assert each.scope.instance_count(each) == 2
+
+
+def test_resource_prefixed_references(tmp_path):
+    """``resource.aws_x.y`` (Terraform 1.7+) is the same reference as ``aws_x.y``."""
+    results = lint_text('''
+        resource "aws_subnet" "a" {
+          availability_zone = "eu-west-1a"
+        }
+        resource "aws_lb" "web" {
+          subnets = [resource.aws_subnet.a.id]
+        }
+    ''', tmp_path, "main.tf", select=["REL101"])
+    assert [result.resource for result in results.results] == ["aws_lb.web"]
+    assert [(s[1], t[1]) for s, t in results.model.graph.edges()] == [("aws_lb.web",
+                                                                        "aws_subnet.a")]

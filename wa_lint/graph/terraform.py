@@ -56,7 +56,8 @@ class _Evaluation(hcl.Context):
         self.region = region
 
     def root(self, name: str) -> object:
-        if name in ("var", "local", "count", "each", "data", "module", "path", "terraform"):
+        if name in ("var", "local", "count", "each", "data", "module", "path", "terraform",
+                    "resource"):
             return _Root(name)
         if name in self.scope.resource_types:
             return _Root(name)
@@ -82,6 +83,11 @@ class _Evaluation(hcl.Context):
             return scope.local(name)
         if head == "count":
             return self.count_index if name == "index" else UNKNOWN
+        if head == "resource":     # resource.aws_x.y (Terraform 1.7+): the same as aws_x.y
+            if len(names) == 2:
+                return _Root(*names)
+            target = scope.resources.get(f"{names[1]}.{names[2]}")
+            return ResourceRef(target) if target else UNKNOWN
         if head == "module":
             if len(names) == 2:
                 return _Root(*names)
@@ -286,6 +292,8 @@ class TerraformModuleScope(Scope):
 
     def _template_references(self, node: tuple, where: tuple) -> Iterator[Reference]:
         for names in hcl.traversals(node):
+            if names[0] == "resource" and len(names) > 2:
+                names = names[1:]
             head = names[0]
             if head == "local" and len(names) > 1:
                 for reference in self._local_references_of(names[1]):
