@@ -250,6 +250,8 @@ class _Walker:
 
     def _block_body(self, block, block_type: str, pointer: tuple, within: tuple) -> dict:
         body = _bare_meta_arguments(self.body(block.body, pointer, within))
+        if block_type == "variable" and "type" in body:
+            body["type"] = _bare(body["type"])
         if block_type in LABELS:
             comment, line = self._block_comments(block)
             if comment:
@@ -388,9 +390,24 @@ class _Walker:
 def _bare(value: object) -> object:
     """``"${aws.west}"`` -> ``"aws.west"``: how HCL JSON writes an expression-only argument."""
     if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
-        inner = value[2:-1]
-        if "${" not in inner and "}" not in inner:
-            return inner.strip()
+        depth, quoted, index = 0, False, 2
+        while index < len(value) - 1:       # the first "${" must close at the very end
+            char = value[index]
+            if quoted:
+                if char == "\\":
+                    index += 1
+                elif char == '"':
+                    quoted = False
+            elif char == '"':
+                quoted = True
+            elif char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth < 0:
+                    return value
+            index += 1
+        return value[2:-1].strip() if depth == 0 else value
     return value
 
 
