@@ -181,3 +181,23 @@ def test_converter_handles_odd_shapes_and_reads_back_the_same(tmp_path):
          for d in original.resources}
     assert _unwrap(hcl.data["variable"]) == _unwrap(original.data["variable"])
     assert hcl.data["//"][1:] == ODD_SHAPES["//"]   # after the "Generated from" header
+
+
+def test_converter_writes_and_checks_twins_beside_files_and_in_mirror_folders(tmp_path, capsys):
+    rule = tmp_path / "some-rule"
+    (rule / "pass-two-files").mkdir(parents=True)
+    resource = {"resource": {"aws_sns_topic": {"t": {"name": "t"}}}}
+    (rule / "fail.tf.json").write_text(json.dumps(resource))
+    (rule / "pass-two-files" / "a.tf.json").write_text(json.dumps(resource))
+    (rule / "pass-two-files" / "b.tf.json").write_text('{"output": {"o": {"value": "x"}}}')
+    assert converter.main(["--check", "--root", str(tmp_path)]) == 1
+    assert "missing" in capsys.readouterr().err
+    assert converter.main(["--root", str(tmp_path)]) == 0
+    assert (rule / "fail.tf").is_file()
+    assert sorted(p.name for p in (rule / "pass-two-files-hcl").iterdir()) == ["a.tf", "b.tf"]
+    assert converter.main(["--check", "--root", str(tmp_path)]) == 0
+    (rule / "fail.tf.json").write_text(json.dumps({"resource": {"aws_sns_topic": {"u": {}}}}))
+    assert converter.main(["--check", "--root", str(tmp_path)]) == 1
+    assert "stale" in capsys.readouterr().err
+    # mirror folders are not sources themselves
+    assert all("-hcl" not in str(path) for path in converter.sources(tmp_path))
