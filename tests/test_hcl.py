@@ -361,3 +361,32 @@ def test_resource_prefixed_references(tmp_path):
     assert [result.resource for result in results.results] == ["aws_lb.web"]
     assert [(s[1], t[1]) for s, t in results.model.graph.edges()] == [("aws_lb.web",
                                                                         "aws_subnet.a")]
+
+
+def test_huge_hcl_files_are_refused_before_parsing(tmp_path, monkeypatch):
+    from wa_lint.load import hcl
+    monkeypatch.setattr(hcl, "MAX_HCL_BYTES", 100)
+    path = write(tmp_path, "big.tf", 'resource "aws_s3_bucket" "b" {\n' + "  # pad\n" * 30 + "}\n")
+    with pytest.raises(LoadError, match="over the 100-byte limit"):
+        load_file(path)
+
+
+def test_positions_fall_back_to_the_key_in_the_block_text(monkeypatch):
+    """Where the parse tree has no position for an attribute, the key is searched for in the
+    lines of its block."""
+    from wa_lint.load import hcl
+    real = hcl._Walker._span
+    monkeypatch.setattr(hcl._Walker, "_span", lambda self, node, key=None: None if type(
+        node).__name__ == "AttributeRule" else real(self, node, key))
+    document = load(textwrap.dedent('''
+        resource "aws_s3_bucket" "a" {
+          bucket = "a"
+        }
+        resource "aws_s3_bucket" "b" {
+          acl    = "private"
+          bucket = "b"
+        }
+    '''), "main.tf")
+    find = document.locations.find
+    assert find(("resource", "aws_s3_bucket", "b", "bucket")).line == 7
+    assert find(("resource", "aws_s3_bucket", "a", "bucket")).line == 3
