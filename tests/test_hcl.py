@@ -342,7 +342,7 @@ def test_count_from_a_variable_and_for_each(tmp_path, form):
     else:
         text = hcl
     results = lint_text(text, tmp_path, form, select=["REL101"])
-    assert not results.results   # two zones; for_each zones are unknown, so no finding
+    assert not results.results   # two zones; a for expression's subnets stay unknown
     model = results.model
     each = next(node for node in model.nodes.values() if node.address == "aws_subnet.each")
     assert each.scope.instance_count(each) == 2
@@ -390,3 +390,21 @@ def test_positions_fall_back_to_the_key_in_the_block_text(monkeypatch):
     find = document.locations.find
     assert find(("resource", "aws_s3_bucket", "b", "bucket")).line == 7
     assert find(("resource", "aws_s3_bucket", "a", "bucket")).line == 3
+
+
+@pytest.mark.parametrize("zones,fires", [('["eu-west-1a", "eu-west-1b"]', False),
+                                         ('["eu-west-1a"]', True),
+                                         ('{ a = "eu-west-1a", b = "eu-west-1a" }', True)])
+def test_for_each_subnets_are_one_instance_per_element(tmp_path, zones, fires):
+    key = "each.value" if zones.startswith("{") else "each.key"
+    results = lint_text(f'''
+        resource "aws_vpc" "main" {{
+          cidr_block = "10.0.0.0/16"
+        }}
+        resource "aws_subnet" "private" {{
+          for_each          = {"toset(" + zones + ")" if zones.startswith("[") else zones}
+          vpc_id            = aws_vpc.main.id
+          availability_zone = {key}
+        }}
+    ''', tmp_path, "main.tf", select=["REL101"])
+    assert ("aws_vpc.main" in {result.resource for result in results.results}) is fires
