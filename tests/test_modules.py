@@ -209,3 +209,15 @@ def test_a_module_named_by_one_of_its_files_is_read_whole(tmp_path):
                          select=["REL101"])
     assert "module.net.aws_subnet.private" in addresses(results)
     assert not results.results
+
+
+def test_a_module_called_twice_is_two_instances_with_one_file_suppression(tmp_path):
+    write(tmp_path, {
+        "main.tf": 'module "a" {\n  source = "./db"\n}\nmodule "b" {\n  source = "./db"\n}\n',
+        "db/main.tf": '# wa-lint:ignore REL201 nothing to replicate here\n\n'
+                      'resource "aws_db_instance" "db" {\n  engine = "postgres"\n}\n',
+    })
+    results = lint_paths([tmp_path], select=["SEC101", "REL201", "OPS902"])
+    found = sorted((result.rule.id, result.resource) for result in results.results)
+    assert found == [("OPS902", "(template)"), ("SEC101", "module.a.aws_db_instance.db"),
+                     ("SEC101", "module.b.aws_db_instance.db")]
