@@ -5,7 +5,9 @@
 
 Cases:
 - one small template, the pre-commit path (target: <= 0.3 s wall);
+- one small Terraform HCL file (the pre-commit path for .tf: python-hcl2 and Lark load);
 - ../shared/corpus (every real template we have);
+- generated Terraform HCL modules of N resources split over 10 files (--tf-sizes);
 - generated CloudFormation templates of N resources (target: 10,000 in <= 5 s, and time
   growing linearly: the seconds per 1,000 resources stay flat as N grows).
 Each case runs the installed `wa-lint` in a fresh process, the way a user or a hook does,
@@ -26,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "fixtures" / "single-az" / "pass.yaml"
+SMALL_TF = ROOT / "fixtures" / "single-az" / "pass.tf"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -65,6 +68,32 @@ def generate(resources: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def generate_hcl(resources: int, files: int = 10) -> dict[str, str]:
+    """A module of about `resources` resources over `files` .tf files, referencing across files."""
+    tiers = max(1, resources // 6)
+    texts = {f"part{n}.tf": [] for n in range(files)}
+    texts["part0.tf"] += ['provider "aws" {\n  region = "eu-west-1"\n}\n',
+                          'data "aws_availability_zones" "available" {\n  state = "available"\n}\n',
+                          'variable "zones" {\n  default = 2\n}\n']
+    for i in range(tiers):
+        lines = texts[f"part{i % files}.tf"]
+        lines += [
+            f'resource "aws_vpc" "v{i}" {{\n  cidr_block = "10.{i % 250}.0.0/16"\n}}\n',
+            f'resource "aws_subnet" "s{i}" {{\n  count             = var.zones\n'
+            f'  vpc_id            = aws_vpc.v{i}.id\n'
+            f'  cidr_block        = cidrsubnet(aws_vpc.v{i}.cidr_block, 8, count.index)\n'
+            f'  availability_zone = data.aws_availability_zones.available.names[count.index]\n}}\n',
+            f'resource "aws_lb" "lb{i}" {{\n  subnets = aws_subnet.s{i}[*].id\n}}\n',
+            f'resource "aws_sqs_queue" "q{i}" {{\n  redrive_policy = jsonencode({{\n'
+            f'    deadLetterTargetArn = aws_sqs_queue.dlq{i}.arn\n    maxReceiveCount     = 5\n'
+            f'  }})\n}}\n',
+            f'resource "aws_sqs_queue" "dlq{i}" {{\n  name = "dlq-{i}"\n}}\n',
+            f'resource "aws_db_instance" "db{i}" {{\n  engine            = "postgres"\n'
+            f'  storage_encrypted = true\n  multi_az          = true\n}}\n',
+        ]
+    return {name: "\n".join(lines) for name, lines in texts.items()}
+
+
 def wall(args: list[str], cwd: Path, repeat: int) -> float:
     exe = shutil.which("wa-lint") or sys.exit("wa-lint is not installed (pip install .)")
     times = []
@@ -80,12 +109,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="*", default=[480, 1000, 2500, 5000, 10000])
+    parser.add_argument("--tf-sizes", type=int, nargs="*", default=[480, 2400])
     options = parser.parse_args()
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "wa_lint"),
                     str(ROOT / "rules")], stdout=subprocess.DEVNULL, check=False)
     rows = [("one small template (pre-commit path)",
              wall(["check", str(SMALL), "-q", "--fail-on", "none"], ROOT, options.repeat))]
+    rows.append(("one small .tf file (pre-commit path, HCL)",
+                 wall(["check", str(SMALL_TF), "-q", "--fail-on", "none"], ROOT, options.repeat)))
     if CORPUS.is_dir():
         rows.append((f"corpus ({CORPUS})",
                      wall(["check", str(CORPUS), "-q", "--fail-on", "none"], ROOT,
@@ -97,6 +129,15 @@ def main() -> None:
             seconds = wall(["check", str(path), "-q", "--fail-on", "none"], Path(folder),
                            max(1, options.repeat // 2))
             rows.append((f"generated template, {size:,} resources "
+                         f"({seconds / size * 1000:.3f} s per 1,000)", seconds))
+        for size in options.tf_sizes:
+            module = Path(folder) / f"module-{size}"
+            module.mkdir()
+            for name, text in generate_hcl(size).items():
+                (module / name).write_text(text)
+            seconds = wall(["check", str(module), "-q", "--fail-on", "none"], Path(folder),
+                           max(1, options.repeat // 2))
+            rows.append((f"generated HCL module, {size:,} resources in 10 .tf files "
                          f"({seconds / size * 1000:.3f} s per 1,000)", seconds))
     width = max(len(name) for name, _ in rows)
     for name, seconds in rows:

@@ -342,7 +342,69 @@ def test_count_from_a_variable_and_for_each(tmp_path, form):
     else:
         text = hcl
     results = lint_text(text, tmp_path, form, select=["REL101"])
-    assert not results.results   # two zones; for_each zones are unknown, so no finding
+    assert not results.results   # two zones; a for expression's subnets stay unknown
     model = results.model
     each = next(node for node in model.nodes.values() if node.address == "aws_subnet.each")
     assert each.scope.instance_count(each) == 2
+
+
+def test_resource_prefixed_references(tmp_path):
+    """``resource.aws_x.y`` (Terraform 1.7+) is the same reference as ``aws_x.y``."""
+    results = lint_text('''
+        resource "aws_subnet" "a" {
+          availability_zone = "eu-west-1a"
+        }
+        resource "aws_lb" "web" {
+          subnets = [resource.aws_subnet.a.id]
+        }
+    ''', tmp_path, "main.tf", select=["REL101"])
+    assert [result.resource for result in results.results] == ["aws_lb.web"]
+    assert [(s[1], t[1]) for s, t in results.model.graph.edges()] == [("aws_lb.web",
+                                                                        "aws_subnet.a")]
+
+
+def test_huge_hcl_files_are_refused_before_parsing(tmp_path, monkeypatch):
+    from wa_lint.load import hcl
+    monkeypatch.setattr(hcl, "MAX_HCL_BYTES", 100)
+    path = write(tmp_path, "big.tf", 'resource "aws_s3_bucket" "b" {\n' + "  # pad\n" * 30 + "}\n")
+    with pytest.raises(LoadError, match="over the 100-byte limit"):
+        load_file(path)
+
+
+def test_positions_fall_back_to_the_key_in_the_block_text(monkeypatch):
+    """Where the parse tree has no position for an attribute, the key is searched for in the
+    lines of its block."""
+    from wa_lint.load import hcl
+    real = hcl._Walker._span
+    monkeypatch.setattr(hcl._Walker, "_span", lambda self, node, key=None: None if type(
+        node).__name__ == "AttributeRule" else real(self, node, key))
+    document = load(textwrap.dedent('''
+        resource "aws_s3_bucket" "a" {
+          bucket = "a"
+        }
+        resource "aws_s3_bucket" "b" {
+          acl    = "private"
+          bucket = "b"
+        }
+    '''), "main.tf")
+    find = document.locations.find
+    assert find(("resource", "aws_s3_bucket", "b", "bucket")).line == 7
+    assert find(("resource", "aws_s3_bucket", "a", "bucket")).line == 3
+
+
+@pytest.mark.parametrize("zones,fires", [('["eu-west-1a", "eu-west-1b"]', False),
+                                         ('["eu-west-1a"]', True),
+                                         ('{ a = "eu-west-1a", b = "eu-west-1a" }', True)])
+def test_for_each_subnets_are_one_instance_per_element(tmp_path, zones, fires):
+    key = "each.value" if zones.startswith("{") else "each.key"
+    results = lint_text(f'''
+        resource "aws_vpc" "main" {{
+          cidr_block = "10.0.0.0/16"
+        }}
+        resource "aws_subnet" "private" {{
+          for_each          = {"toset(" + zones + ")" if zones.startswith("[") else zones}
+          vpc_id            = aws_vpc.main.id
+          availability_zone = {key}
+        }}
+    ''', tmp_path, "main.tf", select=["REL101"])
+    assert ("aws_vpc.main" in {result.resource for result in results.results}) is fires

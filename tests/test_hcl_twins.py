@@ -9,6 +9,8 @@ module written in HCL must be judged exactly as in JSON.
 from __future__ import annotations
 
 import importlib.util
+import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -120,3 +122,82 @@ def test_converter_renders_blocks_expressions_comments_and_heredocs():
     assert web.properties["ebs_block_device"] == original["ebs_block_device"]
     assert web.properties["lifecycle"] == [original["lifecycle"]]
     assert document.data["//"] == data["//"]
+
+
+def _unwrap(value):
+    """Compare JSON and HCL readings: a block written as an object is a one-item list in HCL."""
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+        return _unwrap(value[0])
+    if isinstance(value, dict):
+        return {key: _unwrap(item) for key, item in value.items() if key != "//"}
+    if isinstance(value, list):
+        return [_unwrap(item) for item in value]
+    return value.rstrip("\n") if isinstance(value, str) else value
+
+
+ODD_SHAPES = {
+    "//": ["first line", "wa-lint:ignore REL201 second line"],
+    "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws"}},
+                  "backend": {"s3": {"bucket": "b"}}},
+    "provider": [{"aws": {"region": "eu-west-1"}}, {"aws": {"alias": "us", "region": "us-east-1"}}],
+    "variable": {"v": {"type": "map(object({a = string}))", "default": {"k": {"a": "x"}}}},
+    "locals": [{"a": 1.5, "b": -2, "c": 1e21}, {"d": "%{ if var.x }yes%{ else }no%{ endif }"}],
+    "resource": [
+        {"aws_instance": {"w": {
+            "user_data": "#!/bin/bash\nEOT\necho \"$HOME\" \\\\ done\nvalue=${var.v}\n",
+            "weird": "ends with $", "trimmed": "a  ${~ var.x ~}  b",
+            "nested": "${lookup(var.m, \"a}b\")}-x", "back": "C:\\path\\n",
+            "uni": "caf\u00e9 \u2603 \t tab", "empty": "", "list_of_lists": [[1, 2], []],
+            "maps_list": [{"Key": "a", "Value": "b"}], "root_block_device": {},
+            "ebs_block_device": [{"device_name": "a", "tags": {"X": "1"}}],
+            "provisioner": [{"local-exec": {"command": "echo ${self.id}"}}],
+            "count": "${var.on ? 1 : 0}", "provider": "aws.us",
+            "depends_on": ["aws_vpc.x", "module.m"],
+            "lifecycle": {"ignore_changes": ["tags"], "create_before_destroy": True}}}},
+        {"aws_sns_topic": {"t": {}}},
+    ],
+    "data": {"aws_ami": {"x": {"filter": [{"name": "n", "values": ["a"]},
+                                          {"name": "m", "values": ["b"]}]}}},
+    "module": {"m": {"source": "./m", "providers": {"aws": "aws.us"}}},
+    "output": {"o": {"value": "${aws_instance.w[*].id}", "depends_on": ["aws_sns_topic.t"]}},
+    "moved": [{"from": "aws_instance.old", "to": "aws_instance.w"}],
+}
+
+
+def test_converter_handles_odd_shapes_and_reads_back_the_same(tmp_path):
+    from wa_lint.load import load_file
+    from wa_lint.load.hcl import load
+    source = tmp_path / "odd.tf.json"
+    source.write_text(json.dumps(ODD_SHAPES))
+    text = converter.convert_file(source)
+    assert "default = {" in text and "root_block_device {}" in text
+    assert 'provisioner "local-exec" {' in text and 'backend "s3" {' in text
+    assert re.search(r'trimmed += "a\$\{ ?var\.x ?\}b"', text)   # strip markers applied, dropped
+    hcl, original = load(text, "odd.tf"), load_file(source)
+    assert {d.address: _unwrap(d.properties) for d in hcl.resources} == \
+        {d.address: {key: value for key, value in _unwrap(d.properties).items()
+                     if key != "trimmed"} | ({"trimmed": "a${var.x}b"}
+                                             if "trimmed" in d.properties else {})
+         for d in original.resources}
+    assert _unwrap(hcl.data["variable"]) == _unwrap(original.data["variable"])
+    assert hcl.data["//"][1:] == ODD_SHAPES["//"]   # after the "Generated from" header
+
+
+def test_converter_writes_and_checks_twins_beside_files_and_in_mirror_folders(tmp_path, capsys):
+    rule = tmp_path / "some-rule"
+    (rule / "pass-two-files").mkdir(parents=True)
+    resource = {"resource": {"aws_sns_topic": {"t": {"name": "t"}}}}
+    (rule / "fail.tf.json").write_text(json.dumps(resource))
+    (rule / "pass-two-files" / "a.tf.json").write_text(json.dumps(resource))
+    (rule / "pass-two-files" / "b.tf.json").write_text('{"output": {"o": {"value": "x"}}}')
+    assert converter.main(["--check", "--root", str(tmp_path)]) == 1
+    assert "missing" in capsys.readouterr().err
+    assert converter.main(["--root", str(tmp_path)]) == 0
+    assert (rule / "fail.tf").is_file()
+    assert sorted(p.name for p in (rule / "pass-two-files-hcl").iterdir()) == ["a.tf", "b.tf"]
+    assert converter.main(["--check", "--root", str(tmp_path)]) == 0
+    (rule / "fail.tf.json").write_text(json.dumps({"resource": {"aws_sns_topic": {"u": {}}}}))
+    assert converter.main(["--check", "--root", str(tmp_path)]) == 1
+    assert "stale" in capsys.readouterr().err
+    # mirror folders are not sources themselves
+    assert all("-hcl" not in str(path) for path in converter.sources(tmp_path))

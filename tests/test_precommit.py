@@ -75,9 +75,11 @@ def test_hook_passes_on_clean_templates_and_ignores_other_files(hook_repo, user_
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is needed by pre-commit")
 def test_hook_fails_on_findings_and_shows_them(hook_repo, user_repo):
     shutil.copy(FIXTURES / "single-az" / "fail.yaml", user_repo / "web.template")
+    shutil.copy(FIXTURES / "single-az" / "fail.tf", user_repo / "network.tf")   # HCL too
     git("add", "-A", cwd=user_repo)
     process = try_repo(hook_repo, user_repo)
     assert process.returncode == 1, process.stdout + process.stderr
     assert "web.template:24:7: REL101 single-az" in process.stdout
+    assert "network.tf:26:3: REL101 single-az" in process.stdout
     project = try_repo(hook_repo, user_repo, "wa-lint-project")
     assert project.returncode == 1 and "web.template" in project.stdout

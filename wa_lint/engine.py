@@ -167,8 +167,8 @@ def load_documents(paths: Sequence[str | Path], errors: list[RunError],
             documents.append(document)
             warnings.extend(document.notes)
     # local Terraform child modules join the run under module.<name> addresses
-    documents, module_errors, module_notes = expand_modules(documents, load_file, display_path,
-                                                            settings.exclude)
+    documents, module_errors, module_notes = expand_modules(
+        documents, load_file, display_path, settings.exclude, {exc.path for exc in load_errors})
     load_errors.extend(module_errors)
     warnings.extend(module_notes)
     errors.extend(RunError("load", exc.message, exc.path, exc.line, exc.column)

@@ -113,7 +113,9 @@ def declared(documents: Iterable[Document]) -> list[Declared]:
                 for token, reason in _entries_from_comment(comment):
                     found.append(Declared(document.path, declaration.address, token, reason,
                                           span(pointer), pointer))
-    return found
+    # a Terraform module called twice is two documents of one file: its file-level
+    # suppressions are declared once
+    return list(dict.fromkeys(found))
 
 
 # -- baselines ------------------------------------------------------------------------

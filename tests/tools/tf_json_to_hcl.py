@@ -52,6 +52,8 @@ MAP_ATTRIBUTES = frozenset({
 # ``environment`` is a block on Lambda but a map elsewhere; blocks whose name is in the set
 # above but whose keys are all identifiers are still maps: harmless for the linter.
 NESTED_BLOCKS_FORCED = frozenset({"environment"})
+# arguments that are always attributes, whatever their value looks like
+NEVER_BLOCKS = {"": frozenset({"default", "value", "inputs"}), "variable": frozenset({"type"})}
 # meta-arguments whose strings are expressions, not templates
 BARE_STRINGS = {"provider": ("resource", "data", "ephemeral"), "type": ("variable",),
                 "to": ("import", "moved", "removed"), "from": ("moved", "removed")}
@@ -155,10 +157,28 @@ def _escape(literal: str) -> str:
     return "".join(out)
 
 
+def _strip_markers(parts: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
+    """Apply ``${~`` / ``~}`` (strip the whitespace next to them) and drop the markers:
+    python-hcl2 does not read them in quoted strings. The value is the same."""
+    parts = list(parts)
+    for index, (is_expr, part) in enumerate(parts):
+        if not is_expr or part[1] != "{":
+            continue
+        left, right = part[2:3] == "~", part.endswith("~}")
+        if left and index > 0 and not parts[index - 1][0]:
+            parts[index - 1] = (False, parts[index - 1][1].rstrip())
+        if right and index + 1 < len(parts) and not parts[index + 1][0]:
+            parts[index + 1] = (False, parts[index + 1][1].lstrip())
+        parts[index] = (True, part[0] + "{" + part[2 + left:len(part) - 1 - right] + "}")
+    return [(is_expr, part) for is_expr, part in parts if is_expr or part]
+
+
 def render_string(text: str, indent: str) -> str:
-    parts = _parts(text)
-    if len(parts) == 1 and parts[0][0] and parts[0][1].startswith("${") and \
-            not parts[0][1].startswith("${~") and not parts[0][1].endswith("~}"):
+    parts = _strip_markers(_parts(text))
+    if not parts:
+        return '""'
+    text = "".join(part for _, part in parts)
+    if len(parts) == 1 and parts[0][0] and parts[0][1].startswith("${"):
         return parts[0][1][2:-1].strip()       # "${expr}" -> expr
     if "\n" in text.rstrip("\n") and not any("\n" in part for is_expr, part in parts if is_expr):
         marker = "EOT"
@@ -224,10 +244,12 @@ def _comment_lines(comment: object, indent: str) -> list[str]:
     return lines
 
 
-def _is_block(key: str, value: object) -> bool:
+def _is_block(key: str, value: object, block_type: str = "") -> bool:
+    if key in NEVER_BLOCKS.get(block_type, ()) or key in NEVER_BLOCKS[""]:
+        return False
     if isinstance(value, list):
         return bool(value) and all(isinstance(item, dict) for item in value) and all(
-            _is_block(key, item) for item in value)
+            _is_block(key, item, block_type) for item in value)
     if not isinstance(value, dict):
         return False
     if key in MAP_ATTRIBUTES and key not in NESTED_BLOCKS_FORCED:
@@ -256,8 +278,12 @@ def render_body(body: dict, indent: str, lines: list[str], block_type: str = "")
                     rendered = render_value(spec, indent + INDENT)
                     lines.append(f"{indent}{INDENT}{render_key(name)} = {rendered}")
                 lines.append(f"{indent}}}")
-        elif _is_block(key, value) and _IDENTIFIER.match(key):
+        elif _is_block(key, value, block_type) and _IDENTIFIER.match(key):
             for item in value if isinstance(value, list) else [value]:
+                if not any(name != "//" for name in item):
+                    lines.extend(_comment_lines(item["//"], indent) if "//" in item else [])
+                    lines.append(f"{indent}{key} {{}}")
+                    continue
                 lines.append(f"{indent}{key} {{")
                 render_body(item, indent + INDENT, lines, key)
                 lines.append(f"{indent}}}")

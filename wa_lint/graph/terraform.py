@@ -47,16 +47,18 @@ class _Root(hcl._Traversable):
 
 
 class _Evaluation(hcl.Context):
-    """Evaluate within a module, optionally for one ``count`` instance."""
+    """Evaluate within a module, optionally for one ``count`` or ``for_each`` instance."""
 
     def __init__(self, scope: TerraformModuleScope, count_index: object = UNKNOWN,
-                 region: object = UNKNOWN) -> None:
+                 region: object = UNKNOWN, each: tuple = (UNKNOWN, UNKNOWN)) -> None:
         self.scope = scope
         self.count_index = count_index
         self.region = region
+        self.each = each
 
     def root(self, name: str) -> object:
-        if name in ("var", "local", "count", "each", "data", "module", "path", "terraform"):
+        if name in ("var", "local", "count", "each", "data", "module", "path", "terraform",
+                    "resource"):
             return _Root(name)
         if name in self.scope.resource_types:
             return _Root(name)
@@ -82,6 +84,13 @@ class _Evaluation(hcl.Context):
             return scope.local(name)
         if head == "count":
             return self.count_index if name == "index" else UNKNOWN
+        if head == "each":
+            return self.each[0] if name == "key" else self.each[1] if name == "value" else UNKNOWN
+        if head == "resource":     # resource.aws_x.y (Terraform 1.7+): the same as aws_x.y
+            if len(names) == 2:
+                return _Root(*names)
+            target = scope.resources.get(f"{names[1]}.{names[2]}")
+            return ResourceRef(target) if target else UNKNOWN
         if head == "module":
             if len(names) == 2:
                 return _Root(*names)
@@ -221,8 +230,23 @@ class TerraformModuleScope(Scope):
 
     def resolve_properties(self, node: Node, instance: int | None = None) -> dict:
         context = _Evaluation(self, UNKNOWN if instance is None else instance)
+        if instance is not None and "for_each" in node.declaration.attributes:
+            context = _Evaluation(self, UNKNOWN, each=self._each(node, instance))
         value = self.evaluate(node.declaration.properties, context)
         return value if isinstance(value, dict) else {}
+
+    def _each(self, node: Node, instance: int) -> tuple:
+        """``each.key`` and ``each.value`` of the ``instance``-th ``for_each`` element
+        (a map's keys in lexical order, as Terraform orders them; a set's elements)."""
+        items = self.resolve(node.declaration.attributes["for_each"])
+        if isinstance(items, dict):
+            keys = sorted(items)
+            if 0 <= instance < len(keys):
+                return keys[instance], items[keys[instance]]
+        elif isinstance(items, list) and 0 <= instance < len(items):
+            item = items[instance]
+            return (item, item) if isinstance(item, str) else (UNKNOWN, item)
+        return UNKNOWN, UNKNOWN
 
     def instance_count(self, node: Node) -> object:
         attributes = node.declaration.attributes
@@ -286,6 +310,8 @@ class TerraformModuleScope(Scope):
 
     def _template_references(self, node: tuple, where: tuple) -> Iterator[Reference]:
         for names in hcl.traversals(node):
+            if names[0] == "resource" and len(names) > 2:
+                names = names[1:]
             head = names[0]
             if head == "local" and len(names) > 1:
                 for reference in self._local_references_of(names[1]):

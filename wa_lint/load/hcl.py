@@ -249,7 +249,9 @@ class _Walker:
         self._block_span(pointer, block)
 
     def _block_body(self, block, block_type: str, pointer: tuple, within: tuple) -> dict:
-        body = self.body(block.body, pointer, within)
+        body = _bare_meta_arguments(self.body(block.body, pointer, within))
+        if block_type == "variable" and "type" in body:
+            body["type"] = _bare(body["type"])
         if block_type in LABELS:
             comment, line = self._block_comments(block)
             if comment:
@@ -383,6 +385,46 @@ class _Walker:
             if text:
                 header.append((text, number))
         return header
+
+
+def _bare(value: object) -> object:
+    """``"${aws.west}"`` -> ``"aws.west"``: how HCL JSON writes an expression-only argument."""
+    if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+        depth, quoted, index = 0, False, 2
+        while index < len(value) - 1:       # the first "${" must close at the very end
+            char = value[index]
+            if quoted:
+                if char == "\\":
+                    index += 1
+                elif char == '"':
+                    quoted = False
+            elif char == '"':
+                quoted = True
+            elif char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth < 0:
+                    return value
+            index += 1
+        return value[2:-1].strip() if depth == 0 else value
+    return value
+
+
+def _bare_meta_arguments(body: dict) -> dict:
+    """Meta-arguments whose JSON form is a bare reference string, not a template."""
+    if "provider" in body:
+        body["provider"] = _bare(body["provider"])
+    if isinstance(body.get("depends_on"), list):
+        body["depends_on"] = [_bare(item) for item in body["depends_on"]]
+    if isinstance(body.get("providers"), dict):
+        body["providers"] = {key: _bare(item) for key, item in body["providers"].items()}
+    for lifecycle in body.get("lifecycle") or ():
+        if isinstance(lifecycle, dict):
+            for key in ("ignore_changes", "replace_triggered_by"):
+                if isinstance(lifecycle.get(key), list):
+                    lifecycle[key] = [_bare(item) for item in lifecycle[key]]
+    return body
 
 
 _HEREDOC_START = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\s*$")

@@ -48,10 +48,13 @@ def _line(document: Document, pointer: tuple) -> str:
 
 
 def expand(documents: list[Document], load: Callable[[Path, str], Document | None],
-           display: Callable[[Path], str], excluded: Callable[[str], bool] | None = None
-           ) -> tuple[list[Document], list[LoadError], list[str]]:
+           display: Callable[[Path], str], excluded: Callable[[str], bool] | None = None,
+           unreadable: Iterable[str] = ()) -> tuple[list[Document], list[LoadError], list[str]]:
     """The run's documents with local child modules added; root folders that are called
-    by another module of the run are left out as roots. Returns (documents, errors, notes)."""
+    by another module of the run are left out as roots. Returns (documents, errors, notes).
+
+    ``unreadable``: files the run already failed to load (not loaded, nor reported, again).
+    """
     errors: list[LoadError] = []
     notes: list[str] = []
     by_dir: dict[str, list[Document]] = {}
@@ -61,15 +64,19 @@ def expand(documents: list[Document], load: Callable[[Path, str], Document | Non
     if not any(_calls(group) for group in by_dir.values()):
         return documents, errors, notes
 
-    loaded: dict[str, list[Document]] = {key: list(group) for key, group in by_dir.items()}
-    failed: set[str] = set()
+    known = {document.path: document for group in by_dir.values() for document in group}
+    loaded: dict[str, list[Document]] = {}
+    failed: set[str] = set(unreadable)
 
     def documents_of(directory: str) -> list[Document]:
         if directory not in loaded:
             group = []
             for path in _directory_files(directory):
                 name = display(path)
-                if excluded is not None and excluded(name):
+                if (excluded is not None and excluded(name)) or name in failed:
+                    continue
+                if name in known:      # already read by the run (found in a folder it checks)
+                    group.append(known[name])
                     continue
                 try:
                     document = load(path, name)

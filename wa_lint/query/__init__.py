@@ -503,8 +503,9 @@ class View:
             instances = [instance] if known else []
         elif count is UNKNOWN or (not every_instance and count != 1):
             instances = []
-        else:  # `count = 1` still has a count.index (0) to resolve
-            counted = "count" in node.declaration.attributes
+        else:  # `count = 1` still has a count.index (0) to resolve, for_each an each.key
+            attributes = node.declaration.attributes
+            counted = "count" in attributes or "for_each" in attributes
             instances = [None] if count == 1 and not counted else list(range(count))
         if not instances:
             # an unknown count, or one instance we cannot identify: zone unknown
