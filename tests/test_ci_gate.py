@@ -42,7 +42,8 @@ def project(tmp_path):
 def test_config_is_found_walking_up_and_applied(project):
     (project / ".wa-lint.yaml").write_text(textwrap.dedent("""
         select: [reliability]
-        ignore: [s3-missing-cross-region-replication]
+        ignore: [s3-missing-cross-region-replication, data-store-without-deletion-protection,
+                 stateful-resource-without-backup]
         fail-on: error
         severity: {single-az: note}
         exclude: ["legacy/**"]

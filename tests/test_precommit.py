@@ -46,6 +46,9 @@ def try_repo(hook_repo, user_repo, hook="wa-lint"):
 @pytest.fixture
 def user_repo(tmp_path):
     shutil.copy(FIXTURES / "single-az" / "pass.yaml", tmp_path / "network.yaml")
+    # its EFS file system has no retention policy and no backups, correctly reported elsewhere
+    (tmp_path / ".wa-lint.yaml").write_text(
+        "ignore: [data-store-without-deletion-protection, stateful-resource-without-backup]\n")
     (tmp_path / ".github" / "workflows").mkdir(parents=True)
     (tmp_path / ".github" / "workflows" / "ci.yml").write_text("on: push\njobs: {}\n")
     (tmp_path / "package.json").write_text('{"name": "x"}')
