@@ -145,10 +145,10 @@ def written_value(resource: Resource, path: tuple) -> object:
         if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) \
                 and not isinstance(part, int):
             value = value[0]
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and isinstance(part, int) and -len(value) <= part < len(value):
-            value = value[part]
-        else:
+        in_dict = isinstance(value, dict) and part in value
+        in_list = isinstance(value, list) and isinstance(part, int) and \
+            -len(value) <= part < len(value)
+        if not (in_dict or in_list):
             return None
+        value = value[part]
     return value
