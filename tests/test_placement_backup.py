@@ -48,7 +48,8 @@ SELECTIONS = """
       Tier: {Type: String}
     Resources:
       ByRef: {Type: AWS::EFS::FileSystem}
-      ByTag: {Type: AWS::EFS::FileSystem, Properties: {FileSystemTags: [{Key: a, Value: b}]}}
+      ByTag: {Type: AWS::EFS::FileSystem, Properties: {FileSystemTags: [{Key: backup, Value: daily}]}}
+      OtherTag: {Type: AWS::EFS::FileSystem, Properties: {FileSystemTags: [{Key: a, Value: b}]}}
       Tagged:
         Type: AWS::DynamoDB::Table
         Properties: {TableName: orders, Tags: [{Key: backup, Value: daily}]}
@@ -87,7 +88,8 @@ def test_backup_selection_by_reference_pattern_and_tag(tmp_path):
     assert coverage(view, resource(view, "Tagged")) is True          # tag condition
     assert coverage(view, resource(view, "Untagged")) is True        # table/cart* on its name
     assert coverage(view, resource(view, "Unresolved")) is UNKNOWN  # tag value is a parameter
-    assert coverage(view, resource(view, "ByTag")) is False         # EFS tags are not "Tags"
+    assert coverage(view, resource(view, "ByTag")) is True          # EFS: FileSystemTags
+    assert coverage(view, resource(view, "OtherTag")) is False
     assert coverage(view, resource(view, "Volume")) is False
 
 
@@ -150,6 +152,18 @@ def test_retention_default_written_and_unknown(tmp_path):
     assert retention_days(resource(view, "Default")) == (1, False)
     assert retention_days(resource(view, "Disabled")) == (0, True)
     assert retention_days(resource(view, "Param")) == (UNKNOWN, True)
+
+
+def test_provider_default_tags_count_for_tag_selections(tmp_path):
+    view = view_of(tmp_path, {
+        "provider": {"aws": {"region": "eu-west-1", "default_tags": {"tags": {"backup": "daily"}}}},
+        "resource": {
+            "aws_efs_file_system": {"files": {}},
+            "aws_backup_selection": {"s": {"name": "s", "plan_id": "p", "iam_role_arn": "r",
+                                           "selection_tag": {"type": "STRINGEQUALS",
+                                                             "key": "backup", "value": "daily"}}},
+        }}, name="main.tf.json")
+    assert coverage(view, resource(view, "aws_efs_file_system.files")) is True
 
 
 def test_dlm_and_efs_backup_policy(tmp_path):

@@ -23,8 +23,8 @@ def rds_single_az(view):
     Auto Scaling group, ECS service, EKS node group or load balancer) is proven
     to span two or more zones: the workload was built to survive a zone
     failure, and the database defeats it. Read replicas are reported as notes
-    (a replica is often the spare itself), and SQL Server Express, which has no
-    Multi-AZ option, is exempt. Aurora instances are checked by
+    (a replica is often the spare itself), and SQL Server Express and RDS Custom
+    for Oracle, which have no Multi-AZ option, are exempt. Aurora instances are checked by
     `aurora-single-instance`.
 
     ## Why it matters
@@ -63,7 +63,8 @@ def rds_single_az(view):
         if is_cluster_member(db):
             continue
         engine = engine_of(db)
-        if isinstance(engine, str) and (engine.startswith("aurora") or engine == "sqlserver-ex"):
+        if isinstance(engine, str) and (engine.startswith(("aurora", "custom-oracle"))
+                                        or engine == "sqlserver-ex"):
             continue
         multi_az = as_bool(db.get(key))
         if multi_az is UNKNOWN or multi_az is True:

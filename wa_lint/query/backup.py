@@ -82,9 +82,26 @@ def copy_destinations(rule: dict, cloudformation: bool) -> list[object]:
             for action in actions]
 
 
+# where a resource type keeps its tags when not under Tags/tags
+_TAG_KEYS = {"AWS::EFS::FileSystem": "FileSystemTags"}
+
+
 def _tags(resource: Resource) -> object:
-    """A resource's tags as a dict, UNKNOWN if unresolvable."""
-    tags = resource.get("Tags" if resource.is_cloudformation else "tags")
+    """A resource's tags as a dict (Terraform provider ``default_tags`` included), UNKNOWN if
+    unresolvable."""
+    if resource.format == "terraform-plan":
+        return _tag_dict(resource.get("tags_all"))     # the provider's default tags included
+    key = _TAG_KEYS.get(resource.type, "Tags" if resource.is_cloudformation else "tags")
+    tags = _tag_dict(resource.get(key))
+    if tags is UNKNOWN or resource.is_cloudformation:
+        return tags
+    defaults = _provider_default_tags(resource)
+    if defaults is UNKNOWN:
+        return UNKNOWN
+    return {**defaults, **tags}
+
+
+def _tag_dict(tags: object) -> object:
     if tags is None:
         return {}
     if tags is UNKNOWN:
@@ -102,6 +119,26 @@ def _tags(resource: Resource) -> object:
             found[key] = value
         return found
     return UNKNOWN
+
+
+def _provider_default_tags(resource: Resource) -> object:
+    """The ``default_tags`` of a Terraform resource's provider: {} when none, else a dict or
+    UNKNOWN (a plan's provider configuration, or unresolved values)."""
+    node = resource._node
+    providers = getattr(node.scope, "providers", None)
+    if not isinstance(providers, dict):
+        return {}
+    provider = node.declaration.attributes.get("provider")
+    name = provider.strip("${} ") if isinstance(provider, str) else resource.type.split("_", 1)[0]
+    body = providers.get(name)
+    if not isinstance(body, dict) or "default_tags" not in body:
+        return {}
+    block = body["default_tags"]
+    if isinstance(block, list) and len(block) == 1:
+        block = block[0]
+    tags = node.scope.resolve(block.get("tags")) if isinstance(block, dict) else UNKNOWN
+    return tags if isinstance(tags, dict) and all(isinstance(v, str) for v in tags.values()) \
+        else UNKNOWN
 
 
 def _selections(view: View) -> list[tuple[Resource, dict]]:
