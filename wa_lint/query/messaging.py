@@ -485,3 +485,53 @@ def sqs_subscriptions(view: View) -> Iterator[Delivery]:
             queues = view.referenced(topic, (*path, "Endpoint"), QUEUE_TYPES)
             if queues:
                 yield Delivery(topic, path, topic, queues[0])
+
+
+# -- API Gateway → Lambda ------------------------------------------------------------------
+@dataclass(frozen=True)
+class ApiIntegration:
+    """One synchronous API Gateway → Lambda integration."""
+
+    holder: Resource             # the method / integration, or the SAM function
+    path: tuple                  # where its timeout is (or would be) written
+    function: Resource
+    limit_ms: object             # the integration timeout in milliseconds, or UNKNOWN
+    kind: str                    # "REST", "HTTP" or "WebSocket"
+
+
+def lambda_api_integrations(view: View) -> Iterator[ApiIntegration]:
+    for method in view.resources("AWS::ApiGateway::Method"):
+        if method.get("Integration/Type") not in ("AWS", "AWS_PROXY"):
+            continue
+        for function in view.referenced(method, "Integration/Uri", FUNCTION_TYPES):
+            yield ApiIntegration(method, ("Integration", "TimeoutInMillis"), function,
+                                 as_int(method.get("Integration/TimeoutInMillis", 29000)), "REST")
+    for integration in view.resources("aws_api_gateway_integration"):
+        if integration.get("type") not in ("AWS", "AWS_PROXY"):
+            continue
+        for function in view.referenced(integration, "uri", FUNCTION_TYPES):
+            yield ApiIntegration(integration, ("timeout_milliseconds",), function,
+                                 as_int(integration.get("timeout_milliseconds", 29000)), "REST")
+    for integration in view.resources("AWS::ApiGatewayV2::Integration",
+                                      "aws_apigatewayv2_integration"):
+        cfn = integration.is_cloudformation
+        uri, timeout, api_key, protocol_key = (
+            ("IntegrationUri", "TimeoutInMillis", "ApiId", "ProtocolType") if cfn else
+            ("integration_uri", "timeout_milliseconds", "api_id", "protocol_type"))
+        apis = view.referenced(integration, api_key)
+        protocol = apis[0].get(protocol_key) if apis else UNKNOWN
+        if protocol is UNKNOWN:
+            kind, default = "HTTP or WebSocket", UNKNOWN
+        elif protocol == "WEBSOCKET":
+            kind, default = "WebSocket", 29000
+        else:
+            kind, default = "HTTP", 30000
+        limit = as_int(integration.get(timeout, default))
+        for function in view.referenced(integration, uri, FUNCTION_TYPES):
+            yield ApiIntegration(integration, (timeout,), function, limit, kind)
+    for function in view.resources("AWS::Serverless::Function"):
+        for path, event in sam_events(function, "Api", "HttpApi"):
+            kind, default = ("REST", 29000) if event["Type"] == "Api" else ("HTTP", 30000)
+            key = (*path, "Properties", "TimeoutInMillis")
+            yield ApiIntegration(function, key, function, as_int(function.get(key, default)),
+                                 kind)
