@@ -8,11 +8,12 @@ subscription or function has somewhere to put what fails.
 from __future__ import annotations
 
 import fnmatch
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..values import UNKNOWN, ResourceRef
-from . import Resource, View, as_bool, as_int, flatten
+from . import Resource, View, as_bool, as_int, flatten, path_under
 from .embedded import embedded_json
 
 QUEUE_TYPES = ("AWS::SQS::Queue", "aws_sqs_queue")
@@ -535,3 +536,104 @@ def lambda_api_integrations(view: View) -> Iterator[ApiIntegration]:
             key = (*path, "Properties", "TimeoutInMillis")
             yield ApiIntegration(function, key, function, as_int(function.get(key, default)),
                                  kind)
+
+
+# -- what a function's execution role allows, on a given resource ---------------------------
+ROLE_TYPES = ("AWS::IAM::Role", "aws_iam_role")
+# SAM policy templates that grant an action on the resource their parameter names
+SAM_TEMPLATES = {
+    "s3:PutObject": ("S3CrudPolicy", "S3WritePolicy", "S3FullAccessPolicy"),
+    "lambda:InvokeFunction": ("LambdaInvokePolicy",),
+}
+
+
+def identity_holders(view: View, function: Resource) -> list[Resource]:
+    """The function (SAM ``Policies``), its role, and the policies attached to the role."""
+    holders: dict = {}
+    if function.type == "AWS::Serverless::Function":
+        holders[function.id] = function
+    key = "Role" if function.is_cloudformation else "role"
+    for role in view.referenced(function, key, ROLE_TYPES):
+        holders[role.id] = role
+        related = view.referrers(role, ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"),
+                                 path="Roles")
+        related += view.referrers(role, ("aws_iam_role_policy",), path="role")
+        related += view.referenced(role, "ManagedPolicyArns", ("AWS::IAM::ManagedPolicy",))
+        for attachment in view.referrers(role, ("aws_iam_role_policy_attachment",), path="role"):
+            related += view.referenced(attachment, "policy_arn", ("aws_iam_policy",))
+        for holder in related:
+            holders[holder.id] = holder
+    for holder in list(holders.values()):
+        if not holder.is_cloudformation:
+            for source in view.referenced(holder, None, ("aws_iam_policy_document",)):
+                holders[source.id] = source
+    return list(holders.values())
+
+
+def _documents(holder: Resource) -> Iterator[tuple[tuple, object]]:
+    """(path, document) of the identity policy documents a holder writes."""
+    if holder.type == "aws_iam_policy_document":
+        statements = [{"Effect": block.get("effect", "Allow"), "Action": block.get("actions")}
+                      for _, block in holder.blocks("statement")]
+        yield ("statement",), {"Statement": statements}
+    elif holder.type in ("AWS::IAM::Role",):
+        for path, _ in holder.items("Policies"):
+            yield (*path, "PolicyDocument"), holder.get((*path, "PolicyDocument"))
+    elif holder.type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        yield ("PolicyDocument",), holder.get("PolicyDocument")
+    elif holder.type == "AWS::Serverless::Function":
+        for path, item in holder.items("Policies"):
+            if isinstance(item, dict) and "Statement" in item:
+                yield path, item
+    elif holder.type in ("aws_iam_role_policy", "aws_iam_policy"):
+        yield ("policy",), embedded_json(holder, "policy")
+    elif holder.type == "aws_iam_role":
+        for path, _ in holder.blocks("inline_policy"):
+            yield (*path, "policy"), UNKNOWN
+
+
+def grants(view: View, function: Resource, action: str, target: Resource) -> bool:
+    """Whether the function's identity policies allow ``action`` on ``target``, as written.
+
+    A statement counts when it allows the action and references ``target`` in
+    its own body (CloudFormation, policy-document data sources) or, for
+    Terraform JSON-string policies, anywhere in the same document.
+    """
+    for holder in identity_holders(view, function):
+        paths = view.reference_paths(holder, target)
+        if not paths:
+            continue
+        if holder.type == "AWS::Serverless::Function":
+            for path, item in holder.items("Policies"):
+                if isinstance(item, dict) and len(item) == 1:
+                    name = next(iter(item))
+                    if name in SAM_TEMPLATES.get(action, ()) and \
+                            any(p[:len(path) + 1] == (*path, name) for p in paths):
+                        return True
+        for doc_path, document in _documents(holder):
+            if isinstance(document, str):
+                try:
+                    document = json.loads(document)
+                except ValueError:
+                    continue
+            if not isinstance(document, dict):
+                continue
+            statements = document.get("Statement")
+            statements = statements if isinstance(statements, list) else [statements]
+            for index, statement in enumerate(statements):
+                if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+                    continue
+                actions = [item for item in flatten(statement.get("Action"))
+                           if isinstance(item, str)]
+                if not any(_action_matches(item, action) for item in actions):
+                    continue
+                if holder.type == "aws_iam_policy_document":
+                    scope: tuple = ("statement", index)
+                elif holder.is_cloudformation:
+                    scope = (*doc_path, "Statement", index) if isinstance(
+                        document.get("Statement"), list) else (*doc_path, "Statement")
+                else:
+                    scope = doc_path
+                if any(path_under(path, scope) for path in paths):
+                    return True
+    return False
