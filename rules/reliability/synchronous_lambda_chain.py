@@ -1,4 +1,4 @@
-from wa_lint.query.messaging import FUNCTION_TYPES, grants
+from wa_lint.query.messaging import FUNCTION_TYPES, grants, identity_holders
 from wa_lint.rule import rule
 
 
@@ -47,8 +47,8 @@ def synchronous_lambda_chain(view):
     `InvocationType: Event` call cannot be told apart from a synchronous one.
     """
     functions = list(view.resources())
-    calls = {caller.id: [callee for callee in functions if callee != caller and
-                         grants(view, caller, "lambda:InvokeFunction", callee)]
+    calls = {caller.id: [callee for callee in _candidates(view, caller)
+                         if grants(view, caller, "lambda:InvokeFunction", callee)]
              for caller in functions}
     for caller in functions:
         callees = calls[caller.id]
@@ -67,3 +67,13 @@ def synchronous_lambda_chain(view):
             else:
                 yield caller.finding(key, f"Function {caller} may invoke function {callee} "
                                           "directly: their failures and latencies are coupled")
+
+
+def _candidates(view, caller) -> list:
+    """Other functions that the caller's identity policies reference at all."""
+    found: dict = {}
+    for holder in identity_holders(view, caller):
+        for callee in view.referenced(holder, None, FUNCTION_TYPES):
+            if callee != caller:
+                found.setdefault(callee.id, callee)
+    return list(found.values())
