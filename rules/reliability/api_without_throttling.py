@@ -144,8 +144,10 @@ def _usage_plan(view, stage) -> object:
 
 def _is_private(view, stage) -> bool:
     if stage.type == "AWS::Serverless::Api":
-        types = stage.get("EndpointConfiguration/Type") or stage.get("EndpointConfiguration")
-        return types == "PRIVATE"
+        configuration = stage.get("EndpointConfiguration")
+        if isinstance(configuration, dict):
+            configuration = configuration.get("Type")
+        return configuration == "PRIVATE"
     key = {"AWS::ApiGateway::Stage": "RestApiId", "AWS::ApiGateway::Deployment": "RestApiId",
            "aws_api_gateway_stage": "rest_api_id"}.get(stage.type)
     if key is None:
