@@ -637,3 +637,39 @@ def grants(view: View, function: Resource, action: str, target: Resource) -> boo
                 if any(path_under(path, scope) for path in paths):
                     return True
     return False
+
+
+def topic_policy_documents(view: View, topic: Resource) -> list[object]:
+    """The resource-policy documents attached to an SNS ``topic`` (dicts, or UNKNOWN)."""
+    documents: list[object] = []
+    holders = [(policy, "PolicyDocument") for policy in
+               view.referrers(topic, ("AWS::SNS::TopicPolicy",), path="Topics")]
+    holders += [(policy, "policy") for policy in
+                view.referrers(topic, ("aws_sns_topic_policy",), path="arn")]
+    if not topic.is_cloudformation and topic.has("policy"):
+        holders.append((topic, "policy"))
+    for holder, key in holders:
+        document = embedded_json(holder, key)
+        if isinstance(document, dict):
+            documents.append(document)
+        else:
+            referenced = holder.get(key)
+            source = view.resource(referenced) if isinstance(referenced, ResourceRef) else None
+            documents.append(source if source is not None else UNKNOWN)
+    return documents
+
+
+def s3_destinations(view: View) -> Iterator[tuple[Resource, tuple, Resource]]:
+    """(holder, path, queue or topic) of each S3 notification to SQS or SNS in the run."""
+    for bucket in view.resources("AWS::S3::Bucket"):
+        for section, key in (("QueueConfigurations", "Queue"), ("TopicConfigurations", "Topic")):
+            for path, _ in bucket.blocks(f"NotificationConfiguration/{section}"):
+                for target in view.referenced(bucket, (*path, key),
+                                              (*QUEUE_TYPES, "AWS::SNS::Topic")):
+                    yield bucket, path, target
+    for holder in view.resources("aws_s3_bucket_notification"):
+        for section, key in (("queue", "queue_arn"), ("topic", "topic_arn")):
+            for path, _ in holder.blocks(section):
+                for target in view.referenced(holder, (*path, key),
+                                              (*QUEUE_TYPES, "aws_sns_topic")):
+                    yield holder, path, target
