@@ -254,3 +254,22 @@ def test_unknown_values_give_no_findings_and_no_crash(tmp_path):
     results = lint_text(UNRESOLVED, tmp_path, select=ours)
     assert not results.errors, results.errors
     assert [r.rule.id for r in results.results if r.severity != "note"] == []
+
+
+def test_on_success_destinations_are_not_dead_letter_queues(tmp_path):
+    view = view_of(tmp_path, """
+        Resources:
+          Done: {Type: AWS::SQS::Queue}
+          Failed: {Type: AWS::SQS::Queue}
+          Fn: {Type: AWS::Lambda::Function, Properties: {Handler: h, Runtime: python3.12,
+               Role: r, Code: {ZipFile: x}}}
+          Config:
+            Type: AWS::Lambda::EventInvokeConfig
+            Properties:
+              FunctionName: !Ref Fn
+              Qualifier: $LATEST
+              DestinationConfig:
+                OnSuccess: {Destination: !GetAtt Done.Arn}
+                OnFailure: {Destination: !GetAtt Failed.Arn}
+    """)
+    assert [queue.address for queue in dead_letter_queues(view)] == ["Failed"]

@@ -284,9 +284,22 @@ def dead_letter_queues(view: View) -> list[Resource]:
             if redrive.dead_letter_queue is not None and redrive.dead_letter_queue != queue:
                 found.setdefault(redrive.dead_letter_queue.id, redrive.dead_letter_queue)
     for queue in view.resources(*QUEUE_TYPES):
-        if queue.id not in found and is_failure_target(view, queue):
+        if queue.id not in found and _receives_failures(view, queue):
             found[queue.id] = queue
     return list(found.values())
+
+
+_SUCCESS_KEYS = frozenset({"OnSuccess", "on_success"})
+
+
+def _receives_failures(view: View, queue: Resource) -> bool:
+    """Like ``is_failure_target``, but an on-success destination does not count."""
+    for referrer in view.referrers(queue):
+        for path in view.reference_paths(referrer, queue):
+            parts = {part for part in path if isinstance(part, str)}
+            if parts & FAILURE_KEYS and not parts & _SUCCESS_KEYS:
+                return True
+    return False
 
 
 def queue_alarms(view: View, queue: Resource) -> list[Resource]:
