@@ -199,3 +199,77 @@ def test_queue_policy_principals_and_action_wildcards(tmp_path):
     assert allows_service(document, "s3.amazonaws.com", "sqs:SendMessage") is True
     assert allows_service(document, "sns.amazonaws.com", "sqs:SendMessage") is False
     assert allows_service(UNKNOWN, "sns.amazonaws.com", "sqs:SendMessage") is UNKNOWN
+
+
+UNRESOLVED = """
+    Transform: AWS::Serverless-2016-10-31
+    Parameters:
+      P: {Type: String}
+      N: {Type: Number}
+    Resources:
+      Queue:
+        Type: AWS::SQS::Queue
+        Properties:
+          VisibilityTimeout: !Ref N
+          FifoQueue: !Ref P
+          KmsMasterKeyId: !Ref P
+          RedrivePolicy: !Ref P
+      Topic: {Type: AWS::SNS::Topic, Properties: {FifoTopic: !Ref P}}
+      Sub:
+        Type: AWS::SNS::Subscription
+        Properties: {TopicArn: !Ref Topic, Protocol: !Ref P, Endpoint: !GetAtt Queue.Arn}
+      Fn:
+        Type: AWS::Serverless::Function
+        Properties:
+          Runtime: python3.12
+          Handler: h
+          CodeUri: src/
+          Timeout: !Ref N
+          ReservedConcurrentExecutions: !Ref N
+          Events:
+            Q: {Type: SQS, Properties: {Queue: !GetAtt Queue.Arn}}
+            A: {Type: Api, Properties: {Path: /, Method: get, TimeoutInMillis: !Ref N}}
+      Api:
+        Type: AWS::Serverless::Api
+        Properties: {StageName: !Ref P, EndpointConfiguration: !Ref P, MethodSettings: !Ref P}
+      Machine:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          RoleArn: r
+          StateMachineType: !Ref P
+          DefinitionString: !Ref P
+      Machine2:
+        Type: AWS::StepFunctions::StateMachine
+        Properties:
+          RoleArn: r
+          DefinitionString: !Sub '{"StartAt": "T", "TimeoutSeconds": ${N}, "States": ${P}}'
+"""
+
+
+def test_unknown_values_give_no_findings_and_no_crash(tmp_path):
+    from helpers import lint_text
+    ours = ["REL302", "REL303", "REL304", "REL305", "REL306", "REL307", "REL308", "REL309",
+            "REL310", "REL311", "REL312", "REL313", "REL401", "REL402", "REL403", "REL404",
+            "REL405", "REL406"]
+    results = lint_text(UNRESOLVED, tmp_path, select=ours)
+    assert not results.errors, results.errors
+    assert [r.rule.id for r in results.results if r.severity != "note"] == []
+
+
+def test_on_success_destinations_are_not_dead_letter_queues(tmp_path):
+    view = view_of(tmp_path, """
+        Resources:
+          Done: {Type: AWS::SQS::Queue}
+          Failed: {Type: AWS::SQS::Queue}
+          Fn: {Type: AWS::Lambda::Function, Properties: {Handler: h, Runtime: python3.12,
+               Role: r, Code: {ZipFile: x}}}
+          Config:
+            Type: AWS::Lambda::EventInvokeConfig
+            Properties:
+              FunctionName: !Ref Fn
+              Qualifier: $LATEST
+              DestinationConfig:
+                OnSuccess: {Destination: !GetAtt Done.Arn}
+                OnFailure: {Destination: !GetAtt Failed.Arn}
+    """)
+    assert [queue.address for queue in dead_letter_queues(view)] == ["Failed"]

@@ -12,7 +12,9 @@ def step_functions_task_without_retry(view):
     Every `Task` state of a state machine definition, nested `Parallel`
     branches and `Map` processors included, needs a `Retry` with at least one
     retrier that allows an attempt (`MaxAttempts` is 3 by default; a retrier
-    with `MaxAttempts: 0` retries nothing). Definitions are read wherever they
+    with `MaxAttempts: 0` retries nothing). A retrier that Step Functions
+    rejects (`States.ALL` not alone and last, `BackoffRate` below 1) is an
+    error. Definitions are read wherever they
     are written: CloudFormation `Definition` or `DefinitionString` (literal,
     `Fn::Sub`, `Fn::Join`, with `DefinitionSubstitutions`), SAM `Definition`,
     Terraform `definition` (`jsonencode(...)` or a JSON string). Definitions
@@ -75,3 +77,21 @@ def step_functions_task_without_retry(view):
                 yield machine.finding(state.path("Retry"),
                                       f"Task state {state.name} of {machine} has only retriers "
                                       "with MaxAttempts 0: it never retries")
+            yield from _invalid_retriers(machine, state, entries)
+
+
+def _invalid_retriers(machine, state, entries):
+    """Retriers Step Functions rejects: States.ALL not alone and last, BackoffRate below 1."""
+    for index, entry in enumerate(entries):
+        errors = entry.get("ErrorEquals")
+        if isinstance(errors, list) and "States.ALL" in errors and \
+                (len(errors) > 1 or index != len(entries) - 1):
+            yield machine.finding(state.path("Retry", index),
+                                  f"Task state {state.name} of {machine} has States.ALL in a "
+                                  "retrier that is not the last one or not alone in ErrorEquals: "
+                                  "the definition is invalid", severity="error")
+        rate = entry.get("BackoffRate")
+        if isinstance(rate, (int, float)) and not isinstance(rate, bool) and rate < 1:
+            yield machine.finding(state.path("Retry", index, "BackoffRate"),
+                                  f"Task state {state.name} of {machine} has a BackoffRate of "
+                                  f"{rate}, below 1: the definition is invalid", severity="error")

@@ -8,11 +8,12 @@ subscription or function has somewhere to put what fails.
 from __future__ import annotations
 
 import fnmatch
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..values import UNKNOWN, ResourceRef
-from . import Resource, View, as_bool, as_int, flatten
+from . import Resource, View, as_bool, as_int, flatten, path_under
 from .embedded import embedded_json
 
 QUEUE_TYPES = ("AWS::SQS::Queue", "aws_sqs_queue")
@@ -283,9 +284,22 @@ def dead_letter_queues(view: View) -> list[Resource]:
             if redrive.dead_letter_queue is not None and redrive.dead_letter_queue != queue:
                 found.setdefault(redrive.dead_letter_queue.id, redrive.dead_letter_queue)
     for queue in view.resources(*QUEUE_TYPES):
-        if queue.id not in found and is_failure_target(view, queue):
+        if queue.id not in found and _receives_failures(view, queue):
             found[queue.id] = queue
     return list(found.values())
+
+
+_SUCCESS_KEYS = frozenset({"OnSuccess", "on_success"})
+
+
+def _receives_failures(view: View, queue: Resource) -> bool:
+    """Like ``is_failure_target``, but an on-success destination does not count."""
+    for referrer in view.referrers(queue):
+        for path in view.reference_paths(referrer, queue):
+            parts = {part for part in path if isinstance(part, str)}
+            if parts & FAILURE_KEYS and not parts & _SUCCESS_KEYS:
+                return True
+    return False
 
 
 def queue_alarms(view: View, queue: Resource) -> list[Resource]:
@@ -485,3 +499,190 @@ def sqs_subscriptions(view: View) -> Iterator[Delivery]:
             queues = view.referenced(topic, (*path, "Endpoint"), QUEUE_TYPES)
             if queues:
                 yield Delivery(topic, path, topic, queues[0])
+
+
+# -- API Gateway → Lambda ------------------------------------------------------------------
+@dataclass(frozen=True)
+class ApiIntegration:
+    """One synchronous API Gateway → Lambda integration."""
+
+    holder: Resource             # the method / integration, or the SAM function
+    path: tuple                  # where its timeout is (or would be) written
+    function: Resource
+    limit_ms: object             # the integration timeout in milliseconds, or UNKNOWN
+    kind: str                    # "REST", "HTTP" or "WebSocket"
+
+
+def lambda_api_integrations(view: View) -> Iterator[ApiIntegration]:
+    for method in view.resources("AWS::ApiGateway::Method"):
+        if method.get("Integration/Type") not in ("AWS", "AWS_PROXY"):
+            continue
+        for function in view.referenced(method, "Integration/Uri", FUNCTION_TYPES):
+            yield ApiIntegration(method, ("Integration", "TimeoutInMillis"), function,
+                                 as_int(method.get("Integration/TimeoutInMillis", 29000)), "REST")
+    for integration in view.resources("aws_api_gateway_integration"):
+        if integration.get("type") not in ("AWS", "AWS_PROXY"):
+            continue
+        for function in view.referenced(integration, "uri", FUNCTION_TYPES):
+            yield ApiIntegration(integration, ("timeout_milliseconds",), function,
+                                 as_int(integration.get("timeout_milliseconds", 29000)), "REST")
+    for integration in view.resources("AWS::ApiGatewayV2::Integration",
+                                      "aws_apigatewayv2_integration"):
+        cfn = integration.is_cloudformation
+        uri, timeout, api_key, protocol_key = (
+            ("IntegrationUri", "TimeoutInMillis", "ApiId", "ProtocolType") if cfn else
+            ("integration_uri", "timeout_milliseconds", "api_id", "protocol_type"))
+        apis = view.referenced(integration, api_key)
+        protocol = apis[0].get(protocol_key) if apis else UNKNOWN
+        if protocol is UNKNOWN:
+            kind, default = "HTTP or WebSocket", UNKNOWN
+        elif protocol == "WEBSOCKET":
+            kind, default = "WebSocket", 29000
+        else:
+            kind, default = "HTTP", 30000
+        limit = as_int(integration.get(timeout, default))
+        for function in view.referenced(integration, uri, FUNCTION_TYPES):
+            yield ApiIntegration(integration, (timeout,), function, limit, kind)
+    for function in view.resources("AWS::Serverless::Function"):
+        for path, event in sam_events(function, "Api", "HttpApi"):
+            kind, default = ("REST", 29000) if event["Type"] == "Api" else ("HTTP", 30000)
+            key = (*path, "Properties", "TimeoutInMillis")
+            yield ApiIntegration(function, key, function, as_int(function.get(key, default)),
+                                 kind)
+
+
+# -- what a function's execution role allows, on a given resource ---------------------------
+ROLE_TYPES = ("AWS::IAM::Role", "aws_iam_role")
+# SAM policy templates that grant an action on the resource their parameter names
+SAM_TEMPLATES = {
+    "s3:PutObject": ("S3CrudPolicy", "S3WritePolicy", "S3FullAccessPolicy"),
+    "lambda:InvokeFunction": ("LambdaInvokePolicy",),
+}
+
+
+def identity_holders(view: View, function: Resource) -> list[Resource]:
+    """The function (SAM ``Policies``), its role, and the policies attached to the role."""
+    holders: dict = {}
+    if function.type == "AWS::Serverless::Function":
+        holders[function.id] = function
+    key = "Role" if function.is_cloudformation else "role"
+    for role in view.referenced(function, key, ROLE_TYPES):
+        holders[role.id] = role
+        related = view.referrers(role, ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"),
+                                 path="Roles")
+        related += view.referrers(role, ("aws_iam_role_policy",), path="role")
+        related += view.referenced(role, "ManagedPolicyArns", ("AWS::IAM::ManagedPolicy",))
+        for attachment in view.referrers(role, ("aws_iam_role_policy_attachment",), path="role"):
+            related += view.referenced(attachment, "policy_arn", ("aws_iam_policy",))
+        for holder in related:
+            holders[holder.id] = holder
+    for holder in list(holders.values()):
+        if not holder.is_cloudformation:
+            for source in view.referenced(holder, None, ("aws_iam_policy_document",)):
+                holders[source.id] = source
+    return list(holders.values())
+
+
+def _documents(holder: Resource) -> Iterator[tuple[tuple, object]]:
+    """(path, document) of the identity policy documents a holder writes."""
+    if holder.type == "aws_iam_policy_document":
+        statements = [{"Effect": block.get("effect", "Allow"), "Action": block.get("actions")}
+                      for _, block in holder.blocks("statement")]
+        yield ("statement",), {"Statement": statements}
+    elif holder.type in ("AWS::IAM::Role",):
+        for path, _ in holder.items("Policies"):
+            yield (*path, "PolicyDocument"), holder.get((*path, "PolicyDocument"))
+    elif holder.type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        yield ("PolicyDocument",), holder.get("PolicyDocument")
+    elif holder.type == "AWS::Serverless::Function":
+        for path, item in holder.items("Policies"):
+            if isinstance(item, dict) and "Statement" in item:
+                yield path, item
+    elif holder.type in ("aws_iam_role_policy", "aws_iam_policy"):
+        yield ("policy",), embedded_json(holder, "policy")
+    elif holder.type == "aws_iam_role":
+        for path, _ in holder.blocks("inline_policy"):
+            yield (*path, "policy"), UNKNOWN
+
+
+def grants(view: View, function: Resource, action: str, target: Resource) -> bool:
+    """Whether the function's identity policies allow ``action`` on ``target``, as written.
+
+    A statement counts when it allows the action and references ``target`` in
+    its own body (CloudFormation, policy-document data sources) or, for
+    Terraform JSON-string policies, anywhere in the same document.
+    """
+    for holder in identity_holders(view, function):
+        paths = view.reference_paths(holder, target)
+        if not paths:
+            continue
+        if holder.type == "AWS::Serverless::Function":
+            for path, item in holder.items("Policies"):
+                if isinstance(item, dict) and len(item) == 1:
+                    name = next(iter(item))
+                    if name in SAM_TEMPLATES.get(action, ()) and \
+                            any(p[:len(path) + 1] == (*path, name) for p in paths):
+                        return True
+        for doc_path, document in _documents(holder):
+            if isinstance(document, str):
+                try:
+                    document = json.loads(document)
+                except ValueError:
+                    continue
+            if not isinstance(document, dict):
+                continue
+            statements = document.get("Statement")
+            statements = statements if isinstance(statements, list) else [statements]
+            for index, statement in enumerate(statements):
+                if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+                    continue
+                actions = [item for item in flatten(statement.get("Action"))
+                           if isinstance(item, str)]
+                if not any(_action_matches(item, action) for item in actions):
+                    continue
+                if holder.type == "aws_iam_policy_document":
+                    scope: tuple = ("statement", index)
+                elif holder.is_cloudformation:
+                    scope = (*doc_path, "Statement", index) if isinstance(
+                        document.get("Statement"), list) else (*doc_path, "Statement")
+                else:
+                    scope = doc_path
+                if any(path_under(path, scope) for path in paths):
+                    return True
+    return False
+
+
+def topic_policy_documents(view: View, topic: Resource) -> list[object]:
+    """The resource-policy documents attached to an SNS ``topic`` (dicts, or UNKNOWN)."""
+    documents: list[object] = []
+    holders = [(policy, "PolicyDocument") for policy in
+               view.referrers(topic, ("AWS::SNS::TopicPolicy",), path="Topics")]
+    holders += [(policy, "policy") for policy in
+                view.referrers(topic, ("aws_sns_topic_policy",), path="arn")]
+    if not topic.is_cloudformation and topic.has("policy"):
+        holders.append((topic, "policy"))
+    for holder, key in holders:
+        document = embedded_json(holder, key)
+        if isinstance(document, dict):
+            documents.append(document)
+        else:
+            referenced = holder.get(key)
+            source = view.resource(referenced) if isinstance(referenced, ResourceRef) else None
+            documents.append(source if source is not None else UNKNOWN)
+    return documents
+
+
+def s3_destinations(view: View) -> Iterator[tuple[Resource, tuple, Resource]]:
+    """(holder, path, queue or topic) of each S3 notification to SQS or SNS in the run."""
+    for bucket in view.resources("AWS::S3::Bucket"):
+        for section, key in (("QueueConfigurations", "Queue"), ("TopicConfigurations", "Topic")):
+            for path, _ in bucket.blocks(f"NotificationConfiguration/{section}"):
+                for target in view.referenced(bucket, (*path, key),
+                                              (*QUEUE_TYPES, "AWS::SNS::Topic")):
+                    yield bucket, path, target
+    for holder in view.resources("aws_s3_bucket_notification"):
+        for section, key in (("queue", "queue_arn"), ("topic", "topic_arn")):
+            for path, _ in holder.blocks(section):
+                for target in view.referenced(holder, (*path, key),
+                                              (*QUEUE_TYPES, "aws_sns_topic")):
+                    yield holder, path, target

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..values import UNKNOWN
+from ..values import UNKNOWN, ResourceRef, Splat
 from . import Resource, as_int
 from .embedded import embedded_json
 
@@ -150,3 +150,32 @@ def catchers(state: State) -> list:
 def retriers(state: State) -> list:
     value = state.body.get("Retry")
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def task_function(view: object, state: State) -> object:
+    """The Lambda function a Task invokes, if it is a function of the run (else None)."""
+    from .messaging import FUNCTION_TYPES
+    candidates = [state.resource]
+    if state.integration().startswith("arn:") and ":lambda:invoke" in state.integration():
+        for key in ("Parameters", "Arguments"):
+            block = state.body.get(key)
+            if isinstance(block, dict):
+                candidates.append(block.get("FunctionName"))
+    for candidate in candidates:
+        target = view.resource(candidate) if isinstance(candidate, (ResourceRef, Splat)) else None
+        if target is not None and target.type in FUNCTION_TYPES:
+            return target
+    return None
+
+
+def express_scope(machine: Resource, state: State) -> bool:
+    """Whether a state runs in an Express execution (an EXPRESS machine, or a child
+    workflow of a distributed Map run as EXPRESS)."""
+    if machine_type(machine) == "EXPRESS":
+        return True
+    for parent in state.parents:
+        processor = parent.body.get("ItemProcessor")
+        config = processor.get("ProcessorConfig") if isinstance(processor, dict) else None
+        if isinstance(config, dict) and config.get("ExecutionType") == "EXPRESS":
+            return True
+    return False
