@@ -194,3 +194,22 @@ def region_of(view: View, resource: Resource) -> object:
     """The Region a resource is deployed to (a str), or UNKNOWN."""
     region = view.region(resource)
     return region if isinstance(region, str) else UNKNOWN
+
+
+# -- certificates -----------------------------------------------------------------------------
+CERTIFICATE_TYPES = ("AWS::CertificateManager::Certificate", "aws_acm_certificate",
+                     "aws_acm_certificate_validation")
+
+
+def certificate_region(view: View, value: object) -> object:
+    """The Region of the ACM certificate a value names (ARN literal or certificate resource in
+    the run), or UNKNOWN."""
+    if isinstance(value, ResourceRef):
+        target = view.resource(value)
+        if target is None or target.type not in CERTIFICATE_TYPES:
+            return UNKNOWN
+        return region_of(view, target)
+    parts = arn_parts(value)
+    if parts and parts[0] == "acm" and parts[1]:
+        return parts[1]
+    return UNKNOWN
