@@ -176,3 +176,21 @@ def test_condition_entries_read_both_policy_spellings(tmp_path):
     trust = found["data.aws_iam_policy_document.trust"]
     assert condition_entries(trust) == [("StringLike", "x:sub", ("repo:a/*",))]
     assert principal_values(trust, "Federated") == ("arn:aws:iam::1:oidc-provider/x",)
+
+
+def test_rotation_schedule_through_a_target_attachment(tmp_path):
+    view = view_of(tmp_path, {"t.yaml": """
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Secret:
+            Type: AWS::SecretsManager::Secret
+            Properties: {GenerateSecretString: {PasswordLength: 32}}
+          Attachment:
+            Type: AWS::SecretsManager::SecretTargetAttachment
+            Properties: {SecretId: !Ref Secret, TargetId: db, TargetType: AWS::RDS::DBInstance}
+          Rotation:
+            Type: AWS::SecretsManager::RotationSchedule
+            Properties: {SecretId: !Ref Attachment}
+    """})
+    rotated, unresolved = rotation_schedules(view)
+    assert {secret.address for secret in rotated} == {"Secret"} and not unresolved

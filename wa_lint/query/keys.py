@@ -29,6 +29,8 @@ def find_secret(view: View, value: object) -> Resource | None:
     """The secret a reference, ARN or name points at, if it is in the run."""
     if isinstance(value, ResourceRef):
         target = view.resource(value)
+        if target is not None and target.type == "AWS::SecretsManager::SecretTargetAttachment":
+            return find_secret(view, target.get("SecretId"))  # its Ref is the secret's ARN
         return target if target is not None and target.type in SECRET_TYPES else None
     if isinstance(value, str):
         parts = arn_parts(value)
