@@ -97,5 +97,6 @@ def cache_data_unencrypted(view):
 
 def _method(setting, method_key, path_key):
     method, path = setting.get(method_key, "*"), setting.get(path_key, "/*")
-    return f"{method} {path}" if isinstance(method, str) and isinstance(path, str) else \
-        "its methods"
+    if not isinstance(method, str) or not isinstance(path, str):
+        return "its methods"
+    return "every method" if (method, path) == ("*", "/*") else f"{method} {path}"
