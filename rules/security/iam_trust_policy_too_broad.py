@@ -106,8 +106,7 @@ def iam_trust_policy_too_broad(view):
                           else "principals")
         for host in _web_identity_providers(statement):
             subjects = _values(conditions, f"{host}:sub")
-            audiences = _values(conditions, f"{host}:aud") or _values(conditions,
-                                                                      f"{host}:amr")
+            audiences = _values(conditions, f"{host}:aud")
             shared = host.startswith(SHARED_AUDIENCE)
             if subjects and not all(isinstance(s, str) and BROAD_SUBJECTS.match(s)
                                     for s in subjects):
