@@ -113,7 +113,8 @@ def iam_trust_policy_too_broad(view):
                 continue
             if not subjects and audiences and not shared:
                 continue
-            why = f"it has no condition on {host}:sub" if not subjects else \
+            keys = f"{host}:sub" if shared else f"{host}:aud or {host}:sub"
+            why = f"it has no condition on {keys}" if not subjects else \
                 f"its subject condition ({', '.join(map(str, subjects))}) matches everyone"
             yield where.finding(principal_path, f"Role trust policy of {where} lets any "
                                                 f"identity of {host} assume the role: {why}",
