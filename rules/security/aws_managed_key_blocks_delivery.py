@@ -12,6 +12,8 @@ SENDERS = (
     ("AWS::SNS::Subscription", "Endpoint", "SNS subscription"),
     ("AWS::SNS::Topic", "Subscription", "SNS topic subscription"),
     ("aws_sns_topic_subscription", "endpoint", "SNS subscription"),
+    ("AWS::SNS::Subscription", "RedrivePolicy", "SNS subscription", "failed messages"),
+    ("aws_sns_topic_subscription", "redrive_policy", "SNS subscription", "failed messages"),
     ("AWS::Events::Rule", "Targets", "EventBridge rule"),
     ("aws_cloudwatch_event_target", "arn", "EventBridge target"),
     ("AWS::S3::Bucket", "NotificationConfiguration", "S3 event notifications"),
@@ -27,7 +29,7 @@ SENDERS = (
 
 
 @rule(id="SEC109", name="aws-managed-key-blocks-delivery", pillar="security",
-      severity="error", resource_types=(*TARGETS, *{sender for sender, _, _ in SENDERS}),
+      severity="error", resource_types=(*TARGETS, *{sender[0] for sender in SENDERS}),
       bp=("SEC08-BP01", "REL05-BP04"))
 def aws_managed_key_blocks_delivery(view):
     """Queue or topic encrypted with an AWS managed key cannot receive from AWS services
@@ -35,8 +37,9 @@ def aws_managed_key_blocks_delivery(view):
     ## What it checks
     SQS queues encrypted with the AWS managed key `alias/aws/sqs` and SNS
     topics encrypted with `alias/aws/sns` that an AWS service delivers to in
-    the run: SNS subscriptions (for queues), EventBridge rules, S3 event
-    notifications and CloudWatch alarm actions (for topics).
+    the run: SNS subscriptions and their dead-letter queues (for queues),
+    EventBridge rules and their dead-letter queues, S3 event notifications,
+    and CloudWatch alarm actions (for topics).
 
     Those services publish with their own service principal, which must be
     allowed to use the key. The key policy of an AWS managed key cannot be
@@ -72,12 +75,13 @@ def aws_managed_key_blocks_delivery(view):
         key_property, alias = TARGETS[target.type]
         if not _is_aws_managed(view, target.get(key_property), alias):
             continue
-        for sender_type, path, what in SENDERS:
+        for sender_type, path, what, *failed in SENDERS:
             senders = view.referrers(target, (sender_type,), path=path)
             if senders:
+                sent = f"{failed[0]} " if failed else ""
                 yield target.finding(key_property, f"{target} is encrypted with the AWS managed "
                                                    f"key {alias}, so the {what} {senders[0]} "
-                                                   "cannot deliver to it")
+                                                   f"cannot deliver {sent}to it")
                 break
 
 
