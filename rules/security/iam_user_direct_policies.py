@@ -58,7 +58,8 @@ def iam_user_direct_policies(view):
         if value is None or value == [] or value == "":
             continue
         names = ", ".join(_name(view, item) for item in flatten(value))
-        yield policy.finding(key, f"Policy {policy} is attached directly to IAM users ({names}) "
+        what = "Attachment" if policy.type.endswith("attachment") else "Policy"
+        yield policy.finding(key, f"{what} {policy} is attached directly to IAM users ({names}) "
                                   "instead of a group")
 
 
