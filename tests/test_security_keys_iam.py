@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+from tests.helpers import ids
 from wa_lint.engine import RunError, load_documents
 from wa_lint.graph import build_graph
 from wa_lint.query import UNKNOWN, View
@@ -194,3 +195,35 @@ def test_rotation_schedule_through_a_target_attachment(tmp_path):
     """})
     rotated, unresolved = rotation_schedules(view)
     assert {secret.address for secret in rotated} == {"Secret"} and not unresolved
+
+
+def test_rules_survive_dates_and_number_keys_as_yaml_writes_them(tmp_path):
+    from tests.helpers import lint_text
+    results = lint_text("""
+        AWSTemplateFormatVersion: 2010-09-09
+        Resources:
+          Role:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Version: 2012-10-17
+                Statement:
+                  - Effect: Allow
+                    Principal: {Federated: !Sub "arn:aws:iam::${AWS::AccountId}:oidc-provider/x.example.com"}
+                    Action: sts:AssumeRoleWithWebIdentity
+              Policies:
+                - PolicyName: pass
+                  PolicyDocument:
+                    Version: 2012-10-17
+                    Statement:
+                      - Effect: Allow
+                        Action: iam:PassRole
+                        Resource: !Sub "arn:aws:iam::${AWS::AccountId}:role/*"
+          Function:
+            Type: AWS::Lambda::Function
+            Properties:
+              Role: !GetAtt Role.Arn
+              Environment: {Variables: {1: hunter2hunter2, API_TOKEN: tok_9f8e7d6c5b4a3f2e1d0c}}
+    """, tmp_path, select=("SEC202", "SEC206", "SEC209"))
+    assert not results.errors, results.errors
+    assert sorted(ids(results)) == ["SEC202", "SEC206", "SEC209"]

@@ -87,7 +87,7 @@ def iam_passrole_unrestricted(view):
             # an account id written as ${AWS::AccountId}: read the ARN as written
             written = raw(where, (*statement.path, "Resource" if where.type !=
                                   POLICY_DOCUMENT_DATA else "resources"))
-            every_role = every_role or bool(WRITTEN_EVERY_ROLE.search(json.dumps(written)))
+            every_role = every_role or bool(WRITTEN_EVERY_ROLE.search(json.dumps(written, default=str)))
             if not every_role:
                 continue
         path = (*statement.path, "Action" if where.type != POLICY_DOCUMENT_DATA else "actions")

@@ -155,6 +155,6 @@ def _web_identity_providers(statement):
                 hosts.append(host)
     if unresolved:
         written = raw(statement.resource, statement.path)
-        text = json.dumps(written) if written is not None else ""
+        text = json.dumps(written, default=str) if written is not None else ""
         hosts.extend(OIDC_PROVIDER.findall(text))
     return list(dict.fromkeys(hosts))

@@ -132,7 +132,7 @@ def secret_in_template(view):
     for function in view.resources(*ENVIRONMENTS):
         for path, value in function.blocks(ENVIRONMENTS[function.type]):
             for name in value:
-                yield from _entry(function, (*path, name), name, value[name])
+                yield from _entry(function, (*path, name), str(name), value[name])
 
     for parameter in view.resources(*PARAMETERS):
         name_key, value_key, type_key = PARAMETERS[parameter.type]
