@@ -106,15 +106,15 @@ def iam_trust_policy_too_broad(view):
                           else "principals")
         for host in _web_identity_providers(statement):
             subjects = _values(conditions, f"{host}:sub")
-            audiences = _values(conditions, f"{host}:aud") or _values(conditions,
-                                                                      f"{host}:amr")
+            audiences = _values(conditions, f"{host}:aud")
             shared = host.startswith(SHARED_AUDIENCE)
             if subjects and not all(isinstance(s, str) and BROAD_SUBJECTS.match(s)
                                     for s in subjects):
                 continue
             if not subjects and audiences and not shared:
                 continue
-            why = f"it has no condition on {host}:sub" if not subjects else \
+            keys = f"{host}:sub" if shared else f"{host}:aud or {host}:sub"
+            why = f"it has no condition on {keys}" if not subjects else \
                 f"its subject condition ({', '.join(map(str, subjects))}) matches everyone"
             yield where.finding(principal_path, f"Role trust policy of {where} lets any "
                                                 f"identity of {host} assume the role: {why}",
@@ -155,6 +155,6 @@ def _web_identity_providers(statement):
                 hosts.append(host)
     if unresolved:
         written = raw(statement.resource, statement.path)
-        text = json.dumps(written) if written is not None else ""
+        text = json.dumps(written, default=str) if written is not None else ""
         hosts.extend(OIDC_PROVIDER.findall(text))
     return list(dict.fromkeys(hosts))

@@ -36,6 +36,8 @@ SECRETS = {
 ENVIRONMENTS = {"AWS::Lambda::Function": "Environment/Variables",
                 "AWS::Serverless::Function": "Environment/Variables",
                 "aws_lambda_function": "environment/variables"}
+PARAMETERS = {"AWS::SSM::Parameter": ("Name", "Value", "Type"),
+              "aws_ssm_parameter": ("name", "value", "type")}
 TASKS = {"AWS::ECS::TaskDefinition": "ContainerDefinitions",
          "aws_ecs_task_definition": "container_definitions"}
 SECRET_NAME = re.compile(r"(?i)(password|passwd|pwd|secret|token|api_?key|private_?key|"
@@ -51,7 +53,7 @@ SEVERITY = {LITERAL: "error", DEFAULT: "warning", VISIBLE: "warning"}
 
 
 @rule(id="SEC206", name="secret-in-template", pillar="security", severity="error",
-      resource_types=(*SECRETS, *ENVIRONMENTS, *TASKS), bp=("SEC02-BP03",))
+      resource_types=(*SECRETS, *ENVIRONMENTS, *TASKS, *PARAMETERS), bp=("SEC02-BP03",))
 def secret_in_template(view):
     """Password, token or key written in the template
 
@@ -63,6 +65,9 @@ def secret_in_template(view):
       auth tokens (`MasterUserPassword`, `AuthToken`, `password`,
       `master_password`, `auth_token` ...), IAM login-profile passwords and
       Secrets Manager `SecretString` / `secret_string` values;
+    - SSM parameters whose name says they hold a secret
+      (`/orders/db-password`), and Terraform `SecureString` parameters, whose
+      value is written in the template;
     - Lambda environment variables and ECS container environment entries
       whose name says they hold a secret (`*_PASSWORD`, `*_TOKEN`,
       `API_KEY`, `CLIENT_SECRET` ...) or whose value looks like an AWS access
@@ -127,7 +132,19 @@ def secret_in_template(view):
     for function in view.resources(*ENVIRONMENTS):
         for path, value in function.blocks(ENVIRONMENTS[function.type]):
             for name in value:
-                yield from _entry(function, (*path, name), name, value[name])
+                yield from _entry(function, (*path, name), str(name), value[name])
+
+    for parameter in view.resources(*PARAMETERS):
+        name_key, value_key, type_key = PARAMETERS[parameter.type]
+        name, value = parameter.get(name_key), parameter.get(value_key)
+        secure = not parameter.is_cloudformation and parameter.get(type_key) == "SecureString"
+        leaf = name.rstrip("/").rsplit("/", 1)[-1] if isinstance(name, str) else ""
+        if not isinstance(value, str) or not (secure or _looks_secret(leaf, value)):
+            continue
+        source = secret_source(parameter, (value_key,))
+        if source is not None and source[0] != VISIBLE:
+            yield parameter.finding(value_key, _message(parameter, "its secret value", source),
+                                    severity=SEVERITY[source[0]])
 
     for task in view.resources(*TASKS):
         if task.is_cloudformation:

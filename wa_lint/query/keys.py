@@ -29,6 +29,8 @@ def find_secret(view: View, value: object) -> Resource | None:
     """The secret a reference, ARN or name points at, if it is in the run."""
     if isinstance(value, ResourceRef):
         target = view.resource(value)
+        if target is not None and target.type == "AWS::SecretsManager::SecretTargetAttachment":
+            return find_secret(view, target.get("SecretId"))  # its Ref is the secret's ARN
         return target if target is not None and target.type in SECRET_TYPES else None
     if isinstance(value, str):
         parts = arn_parts(value)
@@ -194,3 +196,22 @@ def region_of(view: View, resource: Resource) -> object:
     """The Region a resource is deployed to (a str), or UNKNOWN."""
     region = view.region(resource)
     return region if isinstance(region, str) else UNKNOWN
+
+
+# -- certificates -----------------------------------------------------------------------------
+CERTIFICATE_TYPES = ("AWS::CertificateManager::Certificate", "aws_acm_certificate",
+                     "aws_acm_certificate_validation")
+
+
+def certificate_region(view: View, value: object) -> object:
+    """The Region of the ACM certificate a value names (ARN literal or certificate resource in
+    the run), or UNKNOWN."""
+    if isinstance(value, ResourceRef):
+        target = view.resource(value)
+        if target is None or target.type not in CERTIFICATE_TYPES:
+            return UNKNOWN
+        return region_of(view, target)
+    parts = arn_parts(value)
+    if parts and parts[0] == "acm" and parts[1]:
+        return parts[1]
+    return UNKNOWN
