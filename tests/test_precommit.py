@@ -45,7 +45,10 @@ def try_repo(hook_repo, user_repo, hook="wa-lint"):
 
 @pytest.fixture
 def user_repo(tmp_path):
-    shutil.copy(FIXTURES / "single-az" / "pass.yaml", tmp_path / "network.yaml")
+    # a template no rule has anything to say about (pass fixtures may draw other rules' findings)
+    (tmp_path / "network.yaml").write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n'
+        "  Handle:\n    Type: AWS::CloudFormation::WaitConditionHandle\n")
     (tmp_path / ".github" / "workflows").mkdir(parents=True)
     (tmp_path / ".github" / "workflows" / "ci.yml").write_text("on: push\njobs: {}\n")
     (tmp_path / "package.json").write_text('{"name": "x"}')
