@@ -22,7 +22,8 @@ ALL_PROTOCOLS = ("-1", "all")
 TCP = ("tcp", "6")
 UDP = ("udp", "17")
 
-SECURITY_GROUP_TYPES = ("AWS::EC2::SecurityGroup", "aws_security_group")
+SECURITY_GROUP_TYPES = ("AWS::EC2::SecurityGroup", "aws_security_group",
+                        "aws_default_security_group")
 INGRESS_TYPES = ("AWS::EC2::SecurityGroupIngress", "aws_security_group_rule",
                  "aws_vpc_security_group_ingress_rule")
 # resource type -> (protocol, from port, to port, [ipv4/ipv6 source keys])
@@ -91,7 +92,7 @@ def ingress_rules(view: View) -> Iterator[Ingress]:
     for group in view.resources("AWS::EC2::SecurityGroup"):
         for path, _ in group.blocks("SecurityGroupIngress"):
             yield _ingress(group, path, _KEYS["cfn"])
-    for group in view.resources("aws_security_group"):
+    for group in view.resources("aws_security_group", "aws_default_security_group"):
         for path, _ in group.blocks("ingress"):
             yield _ingress(group, path, _KEYS["tf"])
     for rule in view.resources("AWS::EC2::SecurityGroupIngress"):
