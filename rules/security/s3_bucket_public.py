@@ -37,9 +37,10 @@ def s3_bucket_public(view):
 
     S3 turns all four settings on and disables ACLs (`BucketOwnerEnforced`)
     for every new bucket, so a bucket that does not configure them is not
-    reported. A Terraform `aws_s3_bucket_public_access_block` leaves the
-    flags it omits off. The policy statement itself is reported by
-    `iam-overbroad-permissions`; this rule reports the bucket's exposure.
+    reported. A written `PublicAccessBlockConfiguration`, like Terraform's
+    `aws_s3_bucket_public_access_block`, leaves the flags it omits off. The
+    policy statement itself is reported by `iam-overbroad-permissions`; this
+    rule reports the bucket's exposure.
     Settings that cannot be resolved are not judged.
 
     ## Why it matters

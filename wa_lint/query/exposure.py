@@ -260,16 +260,19 @@ def account_public_access_block(view: View) -> dict:
 def bucket_public_access_block(view: View, bucket: Resource) -> BlockPublicAccess:
     """The Block Public Access settings of a bucket, account-level settings in the run included.
 
-    A bucket created today has all four settings on unless the template turns
-    them off; a Terraform ``aws_s3_bucket_public_access_block`` leaves every
-    flag it does not set off.
+    A bucket created today has all four settings on unless the template
+    configures them; a written ``PublicAccessBlockConfiguration`` or Terraform
+    ``aws_s3_bucket_public_access_block`` leaves every flag it does not set off.
     """
     account = account_public_access_block(view)
     if bucket.is_cloudformation:
         path = ("PublicAccessBlockConfiguration",)
-        flags = {flag: _flag(bucket.get((*path, flag)), True) for flag in BPA_FLAGS}
-        if bucket.get(path) is UNKNOWN:
+        configured = bucket.get(path)
+        if configured is UNKNOWN:
             flags = dict.fromkeys(BPA_FLAGS, UNKNOWN)
+        else:   # a written configuration replaces the default: what it omits is off
+            default = configured is None
+            flags = {flag: _flag(bucket.get((*path, flag)), default) for flag in BPA_FLAGS}
         where, at = bucket, path
     else:
         blocks = view.referrers(bucket, ("aws_s3_bucket_public_access_block",), path="bucket")
