@@ -8,6 +8,14 @@ PUBLIC_FLAG = {
     "AWS::Redshift::Cluster": "PubliclyAccessible", "aws_redshift_cluster": "publicly_accessible",
     "AWS::DMS::ReplicationInstance": "PubliclyAccessible",
     "aws_dms_replication_instance": "publicly_accessible",
+    "AWS::AmazonMQ::Broker": "PubliclyAccessible", "aws_mq_broker": "publicly_accessible",
+}
+# public access written as a value rather than a flag
+PUBLIC_VALUE = {
+    "AWS::MSK::Cluster": ("BrokerNodeGroupInfo/ConnectivityInfo/PublicAccess/Type",
+                          "SERVICE_PROVIDED_EIPS"),
+    "aws_msk_cluster": ("broker_node_group_info/connectivity_info/public_access/type",
+                        "SERVICE_PROVIDED_EIPS"),
 }
 KIND = {
     "AWS::RDS::DBInstance": "DB instance", "aws_db_instance": "DB instance",
@@ -19,22 +27,26 @@ KIND = {
     "aws_elasticache_replication_group": "Replication group",
     "AWS::DMS::ReplicationInstance": "Replication instance",
     "aws_dms_replication_instance": "Replication instance",
+    "AWS::AmazonMQ::Broker": "MQ broker", "aws_mq_broker": "MQ broker",
+    "AWS::MSK::Cluster": "MSK cluster", "aws_msk_cluster": "MSK cluster",
 }
 
 
 @rule(id="SEC302", name="data-store-in-public-subnet", pillar="security", severity="error",
-      resource_types=(*SUBNET_GROUPS, *PUBLIC_FLAG), bp=("SEC05-BP01", "SEC05-BP02"))
+      resource_types=(*SUBNET_GROUPS, *PUBLIC_FLAG, *PUBLIC_VALUE), bp=("SEC05-BP01", "SEC05-BP02"))
 def data_store_in_public_subnet(view):
-    """Database or cache is reachable from the internet or sits in a public subnet
+    """Database, cache or broker is reachable from the internet or sits in a public subnet
 
     ## What it checks
-    RDS instances and clusters, Redshift clusters, DMS replication instances
-    and ElastiCache clusters, with the subnets of their subnet group
+    RDS instances and clusters, Redshift clusters, DMS replication instances,
+    Amazon MQ brokers, MSK clusters and ElastiCache clusters, with the
+    subnets of their subnet group
     (subnet group → subnets → route table → a `0.0.0.0/0` route to an
     internet gateway):
 
-    - `PubliclyAccessible: true` (`publicly_accessible = true`) is an error:
-      the endpoint resolves to a public IP address;
+    - `PubliclyAccessible: true` (`publicly_accessible = true`), or MSK
+      public access `SERVICE_PROVIDED_EIPS`, is an error: the endpoint
+      resolves to a public IP address;
     - a CloudFormation `AWS::RDS::DBInstance` that leaves
       `PubliclyAccessible` unset is public by RDS's own default when its
       subnet group's VPC has an internet gateway (an error when its subnets
@@ -83,6 +95,11 @@ def data_store_in_public_subnet(view):
         kind = KIND[store.type]
         flag_key = PUBLIC_FLAG.get(store.type)
         flag = as_bool(store.get(flag_key)) if flag_key else None
+        if store.type in PUBLIC_VALUE:
+            flag_key, public_value = PUBLIC_VALUE[store.type]
+            value = store.get(flag_key)
+            flag = UNKNOWN if value is UNKNOWN else \
+                (isinstance(value, str) and value.upper() == public_value) or None
         public = public_placement(view, store) if store.type in SUBNET_GROUPS else UNKNOWN
         group_key = SUBNET_GROUPS[store.type][0] if store.type in SUBNET_GROUPS else None
         if flag is True:

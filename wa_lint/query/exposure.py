@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..values import UNKNOWN
-from . import Resource, View, as_int
+from . import Resource, View, as_bool, as_int
 from .network import is_public_subnet, subnets_referenced
 
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
@@ -22,7 +22,8 @@ ALL_PROTOCOLS = ("-1", "all")
 TCP = ("tcp", "6")
 UDP = ("udp", "17")
 
-SECURITY_GROUP_TYPES = ("AWS::EC2::SecurityGroup", "aws_security_group")
+SECURITY_GROUP_TYPES = ("AWS::EC2::SecurityGroup", "aws_security_group",
+                        "aws_default_security_group")
 INGRESS_TYPES = ("AWS::EC2::SecurityGroupIngress", "aws_security_group_rule",
                  "aws_vpc_security_group_ingress_rule")
 # resource type -> (protocol, from port, to port, [ipv4/ipv6 source keys])
@@ -91,7 +92,7 @@ def ingress_rules(view: View) -> Iterator[Ingress]:
     for group in view.resources("AWS::EC2::SecurityGroup"):
         for path, _ in group.blocks("SecurityGroupIngress"):
             yield _ingress(group, path, _KEYS["cfn"])
-    for group in view.resources("aws_security_group"):
+    for group in view.resources("aws_security_group", "aws_default_security_group"):
         for path, _ in group.blocks("ingress"):
             yield _ingress(group, path, _KEYS["tf"])
     for rule in view.resources("AWS::EC2::SecurityGroupIngress"):
@@ -216,3 +217,104 @@ def public_placement(view: View, store: Resource) -> object:
     if any(verdict is True for verdict in verdicts):
         return True
     return UNKNOWN if any(verdict is UNKNOWN for verdict in verdicts) else False
+
+
+# ---------------------------------------------------------------- S3 public access
+BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+_TF_FLAGS = {"BlockPublicAcls": "block_public_acls", "IgnorePublicAcls": "ignore_public_acls",
+             "BlockPublicPolicy": "block_public_policy",
+             "RestrictPublicBuckets": "restrict_public_buckets"}
+PUBLIC_ACLS = {"PublicRead": "public-read", "PublicReadWrite": "public-read-write",
+               "AuthenticatedRead": "authenticated-read"}
+_PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers",
+                    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+
+
+@dataclass(frozen=True)
+class BlockPublicAccess:
+    """A bucket's effective Block Public Access settings: flag -> True/False/UNKNOWN."""
+
+    flags: dict
+    resource: Resource     # where the bucket's settings are written (the bucket or its block)
+    path: tuple            # the settings' path in ``resource``
+
+    def off(self) -> list[str]:
+        return [flag for flag in BPA_FLAGS if self.flags[flag] is False]
+
+
+def _flag(value: object, default: object) -> object:
+    value = as_bool(value)
+    return default if value is None else value
+
+
+def account_public_access_block(view: View) -> dict:
+    """Flags an account-level block in the run turns on (``aws_s3_account_public_access_block``)."""
+    flags = dict.fromkeys(BPA_FLAGS, False)
+    for block in view.resources("aws_s3_account_public_access_block"):
+        for flag in BPA_FLAGS:
+            if _flag(block.get(_TF_FLAGS[flag]), False) is True:
+                flags[flag] = True
+    return flags
+
+
+def bucket_public_access_block(view: View, bucket: Resource) -> BlockPublicAccess:
+    """The Block Public Access settings of a bucket, account-level settings in the run included.
+
+    A bucket created today has all four settings on unless the template
+    configures them; a written ``PublicAccessBlockConfiguration`` or Terraform
+    ``aws_s3_bucket_public_access_block`` leaves every flag it does not set off.
+    """
+    account = account_public_access_block(view)
+    if bucket.is_cloudformation:
+        path = ("PublicAccessBlockConfiguration",)
+        configured = bucket.get(path)
+        if configured is UNKNOWN:
+            flags = dict.fromkeys(BPA_FLAGS, UNKNOWN)
+        else:   # a written configuration replaces the default: what it omits is off
+            default = configured is None
+            flags = {flag: _flag(bucket.get((*path, flag)), default) for flag in BPA_FLAGS}
+        where, at = bucket, path
+    else:
+        blocks = view.referrers(bucket, ("aws_s3_bucket_public_access_block",), path="bucket")
+        if blocks:
+            where, at = blocks[0], ()
+            flags = {flag: _flag(where.get(_TF_FLAGS[flag]), False) for flag in BPA_FLAGS}
+        else:
+            where, at = bucket, ()
+            flags = dict.fromkeys(BPA_FLAGS, True)
+    for flag in BPA_FLAGS:
+        if account[flag] is True:
+            flags[flag] = True
+    return BlockPublicAccess(flags, where, at)
+
+
+def object_ownership(view: View, bucket: Resource) -> object:
+    """The bucket's Object Ownership (``BucketOwnerEnforced``, the default, disables ACLs)."""
+    if bucket.is_cloudformation:
+        value = bucket.get("OwnershipControls/Rules/0/ObjectOwnership")
+        return "BucketOwnerEnforced" if value is None else value
+    for controls in view.referrers(bucket, ("aws_s3_bucket_ownership_controls",), path="bucket"):
+        value = controls.get("rule/object_ownership")
+        return "BucketOwnerEnforced" if value is None else value
+    return "BucketOwnerEnforced"
+
+
+def public_acls(view: View, bucket: Resource) -> list[tuple[Resource, tuple, str]]:
+    """(resource, path, acl) for each public canned ACL or grant a bucket is given."""
+    found = []
+    if bucket.is_cloudformation:
+        value = bucket.get("AccessControl")
+        if isinstance(value, str) and value in PUBLIC_ACLS:
+            found.append((bucket, ("AccessControl",), value))
+        return found
+    value = bucket.get("acl")
+    if isinstance(value, str) and value in PUBLIC_ACLS.values():
+        found.append((bucket, ("acl",), value))
+    for acl in view.referrers(bucket, ("aws_s3_bucket_acl",), path="bucket"):
+        value = acl.get("acl")
+        if isinstance(value, str) and value in PUBLIC_ACLS.values():
+            found.append((acl, ("acl",), value))
+        for path, grant in acl.values("access_control_policy/grant/*/grantee/uri"):
+            if grant in _PUBLIC_GRANTEES:
+                found.append((acl, path, "a grant to " + grant.rsplit("/", 1)[-1]))
+    return found
