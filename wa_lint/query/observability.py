@@ -18,7 +18,8 @@ def key(resource: Resource, cfn: str, tf: str) -> str:
 
 
 def alarm_actions(alarm: Resource) -> object:
-    """True when the alarm has at least one action, False when none, UNKNOWN if unknowable."""
+    """True when the alarm has at least one action written, False when none, UNKNOWN when an
+    action list itself cannot be resolved."""
     keys = ALARM_ACTION_KEYS["cloudformation" if alarm.is_cloudformation else "terraform"]
     unknown = False
     for name in keys:
@@ -26,8 +27,7 @@ def alarm_actions(alarm: Resource) -> object:
         if value is UNKNOWN:
             unknown = True
         elif isinstance(value, list):
-            if any(item is UNKNOWN for item in value):
-                unknown = True
+            # an unresolved item (a parameter, a condition) is still an action written there
             if any(item not in (None, "") for item in value):
                 return True
         elif value not in (None, ""):
