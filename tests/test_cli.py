@@ -78,7 +78,9 @@ def test_select_by_pillar_or_prefix():
 
 def test_ignore_removes_rules():
     process = run_cli("check", SINGLE_AZ, "--ignore", "reliability", "--format", "json")
-    assert json.loads(process.stdout)["findings"] == []
+    findings = json.loads(process.stdout)["findings"]
+    # other pillars' rules may fire on the single-az fixtures; no reliability rule does
+    assert not [f for f in findings if f["pillar"] == "reliability"]
 
 
 def test_unknown_rule_is_a_usage_error():
