@@ -192,3 +192,53 @@ def test_lambda_default_memory_threshold_is_an_option(tmp_path):
                Role: r, Code: {ZipFile: x}, Timeout: 20}}
     """
     assert messages(lint_text(text, tmp_path, select=("PERF104",)), "PERF104") == []
+
+
+def test_literal_strings_enter_intrinsics_but_skip_names(tmp_path):
+    from wa_lint.query import literal_strings
+    view = view_of(tmp_path, """
+        Resources:
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties:
+              Role: !GetAtt Role.Arn
+              Environment:
+                Variables:
+                  A: !Sub "arn:aws:sns:us-east-1:${AWS::AccountId}:t"
+                  B: !Join [":", [arn, aws, !Ref AWS::Region]]
+          Role: {Type: AWS::IAM::Role, Properties: {AssumeRolePolicyDocument: {}}}
+    """)
+    found = list(literal_strings(resource(view, "Fn")))
+    assert (("Environment", "Variables", "A", "Fn::Sub"),
+            "arn:aws:sns:us-east-1:${AWS::AccountId}:t") in found
+    assert (("Environment", "Variables", "B", "Fn::Join", 1, 0), "arn") in found
+    assert not any("Role" in text or text == "AWS::Region" for _, text in found)
+
+
+def test_region_hardcoded_exemptions(tmp_path):
+    results = lint_text("""
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Replicated:
+            Type: AWS::S3::Bucket
+            Properties:
+              Tags: [{Key: home, Value: eu-west-1}]
+          Backup:
+            Type: AWS::Backup::BackupPlan
+            Properties:
+              BackupPlan:
+                BackupPlanName: p
+                BackupPlanRule:
+                  - RuleName: r
+                    TargetBackupVault: v
+                    CopyActions:
+                      - DestinationBackupVaultArn: arn:aws:backup:us-west-2:111122223333:backup-vault:dr
+          Alerts:
+            Type: AWS::SNS::Subscription
+            Properties:
+              TopicArn: arn:aws:sns:us-west-2:111122223333:alerts
+              Protocol: email
+              Endpoint: ops@example.com
+    """, tmp_path, select=("OPS109",))
+    assert [(r.resource, r.message.split(":")[0]) for r in results.results] == [
+        ("Alerts", "Alerts hard-codes the Region us-west-2")]

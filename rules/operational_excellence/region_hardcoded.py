@@ -14,6 +14,8 @@ PROSE = frozenset({"Description", "Tags", "Metadata", "AlarmDescription", "Comme
                    "SetIdentifier"})
 # services whose companions must live in us-east-1 (ACM certificates, Lambda@Edge, WAF for
 # CloudFront): a us-east-1 literal there is a requirement, not an accident
+# words in a property path that say "another Region, on purpose": DR copies, replicas
+CROSS_REGION = ("region", "destination", "replica", "replication", "copy")
 US_EAST_1_ONLY = ("AWS::CloudFront::", "AWS::WAFv2::", "AWS::WAF::")
 # DNS records are global: a regional endpoint in a record value is where the name points
 GLOBAL = ("AWS::Route53::",)
@@ -31,9 +33,10 @@ def region_hardcoded(view):
     (`arn:aws:sqs:us-east-1:...`), a regional endpoint
     (`sqs.eu-west-1.amazonaws.com`, an ECR registry host), a whole value that
     is a Region (`eu-west-1`) or an Availability Zone name (`us-east-1a`).
-    Exempt: properties whose name mentions a Region (`Region`,
-    `ReplicaRegion`, `DestinationRegion` ...), which name another Region on
-    purpose; descriptions, tags, metadata and record set identifiers; and `us-east-1` in CloudFront
+    Exempt: properties whose name mentions a Region, a destination, a
+    replica, replication or a copy (`Region`, `ReplicaRegion`,
+    `DestinationBackupVaultArn`, `CopyActions` ...), which name another Region
+    on purpose; descriptions, tags, metadata and record set identifiers; and `us-east-1` in CloudFront
     and WAF resources, whose certificates, Lambda@Edge functions and web ACLs
     must live there. Route 53 records are not checked: DNS is global and a
     record names the endpoint it points at. Terraform is not checked: its Region comes from the
@@ -70,7 +73,8 @@ def region_hardcoded(view):
         if not resource.is_cloudformation or resource.type.startswith(GLOBAL):
             continue
         for path, text in literal_strings(resource):
-            if any(isinstance(part, str) and ("region" in part.lower() or part in PROSE)
+            if any(isinstance(part, str) and (part in PROSE or
+                                              any(word in part.lower() for word in CROSS_REGION))
                    for part in path):
                 continue
             region = _region_in(text)
