@@ -72,3 +72,30 @@ def execution_logging(view: View, stage: Resource) -> object:
     if True in results:
         return True
     return UNKNOWN if UNKNOWN in results else False
+
+
+TOPIC_TYPES = ("AWS::SNS::Topic", "aws_sns_topic")
+SUBSCRIPTION_TYPES = ("AWS::SNS::Subscription", "aws_sns_topic_subscription")
+
+
+def action_topics(view: View, alarm: Resource) -> list[Resource]:
+    """The SNS topics of the run that an alarm's actions notify."""
+    keys = ALARM_ACTION_KEYS["cloudformation" if alarm.is_cloudformation else "terraform"]
+    topics: list[Resource] = []
+    for name in keys:
+        for topic in view.referenced(alarm, name, TOPIC_TYPES):
+            if topic not in topics:
+                topics.append(topic)
+    return topics
+
+
+def topic_has_subscribers(view: View, topic: Resource) -> object:
+    """True when a topic has an inline or separate subscription, False when none, UNKNOWN
+    when its inline subscriptions cannot be resolved."""
+    if topic.is_cloudformation:
+        inline = topic.get("Subscription")
+        if inline is UNKNOWN:
+            return UNKNOWN
+        if inline:
+            return True
+    return bool(view.referrers(topic, SUBSCRIPTION_TYPES))
