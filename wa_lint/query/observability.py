@@ -99,3 +99,42 @@ def topic_has_subscribers(view: View, topic: Resource) -> object:
         if inline:
             return True
     return bool(view.referrers(topic, SUBSCRIPTION_TYPES))
+
+
+METRIC_ALARM_TYPES = ("AWS::CloudWatch::Alarm", "aws_cloudwatch_metric_alarm")
+
+
+def alarm_metrics(alarm: Resource) -> set:
+    """The metric names an alarm watches: its own, and those of a metric-math query."""
+    cfn = alarm.is_cloudformation
+    names = {alarm.get("MetricName" if cfn else "metric_name")}
+    pattern = "Metrics/*/MetricStat/Metric/MetricName" if cfn else \
+        "metric_query/*/metric/metric_name"
+    names.update(value for _, value in alarm.values(pattern))
+    return {name for name in names if isinstance(name, str)}
+
+
+def alarms_on(view: View, resource: Resource, metrics: set, name: object = None) -> object:
+    """Whether some metric alarm of the run watches one of ``metrics`` of ``resource``: by a
+    reference in its dimensions, or by a literal dimension value equal to ``name``. UNKNOWN
+    when an alarm on those metrics has dimensions that cannot be resolved."""
+    unknown = False
+    for alarm in view.resources(*METRIC_ALARM_TYPES):
+        if not alarm_metrics(alarm) & metrics:
+            continue
+        if resource in view.referenced(alarm):
+            return True
+        cfn = alarm.is_cloudformation
+        values = [value for _, value in alarm.values("Dimensions/*/Value" if cfn else
+                                                     "dimensions")]
+        values += [value for _, value in alarm.values(
+            "Metrics/*/MetricStat/Metric/Dimensions/*/Value" if cfn else
+            "metric_query/*/metric/dimensions")]
+        flat = []
+        for value in values:
+            flat.extend(value.values() if isinstance(value, dict) else [value])
+        if isinstance(name, str) and name in flat:
+            return True
+        if any(value is UNKNOWN for value in flat):
+            unknown = True
+    return UNKNOWN if unknown else False
