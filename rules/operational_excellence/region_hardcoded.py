@@ -35,12 +35,13 @@ def region_hardcoded(view):
     is a Region (`eu-west-1`) or an Availability Zone name (`us-east-1a`).
     Exempt: properties whose name mentions a Region, a destination, a
     replica, replication or a copy (`Region`, `ReplicaRegion`,
-    `DestinationBackupVaultArn`, `CopyActions` ...), which name another Region
-    on purpose; descriptions, tags, metadata and record set identifiers; and `us-east-1` in CloudFront
-    and WAF resources, whose certificates, Lambda@Edge functions and web ACLs
-    must live there. Route 53 records are not checked: DNS is global and a
-    record names the endpoint it points at. Terraform is not checked: its Region comes from the
-    provider configuration. One finding per resource, at the first literal.
+    `DestinationBackupVaultArn`, `CopyActions` ...), which name another
+    Region on purpose; descriptions, tags, metadata and record set
+    identifiers; `us-east-1` in CloudFront and WAF resources, whose
+    certificates, Lambda@Edge functions and web ACLs must live there; and
+    Route 53 records, since DNS is global and a record names the endpoint it
+    points at. Terraform is not checked: its Region comes from the provider
+    configuration. One finding per resource, at the first literal.
 
     ## Why it matters
     A template that names its Region cannot be deployed unchanged to a second
