@@ -16,6 +16,8 @@ PROSE = frozenset({"Description", "Tags", "Metadata", "AlarmDescription", "Comme
 # CloudFront): a us-east-1 literal there is a requirement, not an accident
 # words in a property path that say "another Region, on purpose": DR copies, replicas
 CROSS_REGION = ("region", "destination", "replica", "replication", "copy")
+# ... except settings that always mean the Region the resource runs in
+SAME_REGION = frozenset({"awslogs-region"})
 US_EAST_1_ONLY = ("AWS::CloudFront::", "AWS::WAFv2::", "AWS::WAF::")
 # DNS records are global: a regional endpoint in a record value is where the name points
 GLOBAL = ("AWS::Route53::",)
@@ -35,12 +37,12 @@ def region_hardcoded(view):
     is a Region (`eu-west-1`) or an Availability Zone name (`us-east-1a`).
     Exempt: properties whose name mentions a Region, a destination, a
     replica, replication or a copy (`Region`, `ReplicaRegion`,
-    `DestinationBackupVaultArn`, `CopyActions` ...), which name another
-    Region on purpose; descriptions, tags, metadata and record set
-    identifiers; `us-east-1` in CloudFront and WAF resources, whose
-    certificates, Lambda@Edge functions and web ACLs must live there; and
-    Route 53 records, since DNS is global and a record names the endpoint it
-    points at. Terraform is not checked: its Region comes from the provider
+    `DestinationBackupVaultArn`, `CopyActions` ...; but not the ECS
+    `awslogs-region` log option), which name another Region on purpose;
+    descriptions, tags, metadata and record set identifiers; `us-east-1` in
+    CloudFront and WAF resources, whose certificates, Lambda@Edge functions
+    and web ACLs must live there; and Route 53 records, since DNS is global
+    and a record names the endpoint it points at. Terraform is not checked: its Region comes from the provider
     configuration. One finding per resource, at the first literal.
 
     ## Why it matters
@@ -74,8 +76,8 @@ def region_hardcoded(view):
         if not resource.is_cloudformation or resource.type.startswith(GLOBAL):
             continue
         for path, text in literal_strings(resource):
-            if any(isinstance(part, str) and (part in PROSE or
-                                              any(word in part.lower() for word in CROSS_REGION))
+            if any(isinstance(part, str) and part not in SAME_REGION and (
+                    part in PROSE or any(word in part.lower() for word in CROSS_REGION))
                    for part in path):
                 continue
             region = _region_in(text)
