@@ -242,3 +242,29 @@ def test_region_hardcoded_exemptions(tmp_path):
     """, tmp_path, select=("OPS109",))
     assert [(r.resource, r.message.split(":")[0]) for r in results.results] == [
         ("Alerts", "Alerts hard-codes the Region us-west-2")]
+
+
+def test_alarms_on_by_reference_literal_name_and_metric_math(tmp_path):
+    from wa_lint.query.observability import alarms_on, topic_has_subscribers
+    view = view_of(tmp_path, """
+        Resources:
+          A: {Type: AWS::Lambda::Function, Properties: {FunctionName: a, Runtime: python3.13,
+              Handler: x.y, Role: r, Code: {ZipFile: x}}}
+          B: {Type: AWS::Lambda::Function, Properties: {FunctionName: b, Runtime: python3.13,
+              Handler: x.y, Role: r, Code: {ZipFile: x}}}
+          C: {Type: AWS::Lambda::Function, Properties: {FunctionName: c, Runtime: python3.13,
+              Handler: x.y, Role: r, Code: {ZipFile: x}}}
+          ByRef: {Type: AWS::CloudWatch::Alarm, Properties: {MetricName: Errors,
+                  Dimensions: [{Name: FunctionName, Value: !Ref A}]}}
+          ByMath: {Type: AWS::CloudWatch::Alarm, Properties: {Metrics: [{Id: m, MetricStat: {
+                   Metric: {MetricName: Errors, Dimensions: [{Name: FunctionName, Value: b}]}}}]}}
+          Throttles: {Type: AWS::CloudWatch::Alarm, Properties: {MetricName: Throttles,
+                      Dimensions: [{Name: FunctionName, Value: c}]}}
+          Quiet: {Type: AWS::SNS::Topic}
+          Loud: {Type: AWS::SNS::Topic, Properties: {Subscription: [{Protocol: email, Endpoint: e}]}}
+    """)
+    assert alarms_on(view, resource(view, "A"), {"Errors"}, "a") is True
+    assert alarms_on(view, resource(view, "B"), {"Errors"}, "b") is True
+    assert alarms_on(view, resource(view, "C"), {"Errors"}, "c") is False
+    assert topic_has_subscribers(view, resource(view, "Quiet")) is False
+    assert topic_has_subscribers(view, resource(view, "Loud")) is True
