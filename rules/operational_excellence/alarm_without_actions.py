@@ -1,5 +1,12 @@
 from wa_lint.query import UNKNOWN, as_bool
-from wa_lint.query.observability import ALARM_TYPES, alarm_actions, alarm_users, key
+from wa_lint.query.observability import (
+    ALARM_TYPES,
+    action_topics,
+    alarm_actions,
+    alarm_users,
+    key,
+    topic_has_subscribers,
+)
 from wa_lint.rule import rule
 
 
@@ -47,8 +54,14 @@ def alarm_without_actions(view):
       "alarm_actions": ["${aws_sns_topic.on_call.arn}"]}}}}
     ```
 
+    An alarm whose only actions are SNS topics of the run that have no
+    subscription (no inline `Subscription`, no `AWS::SNS::Subscription` or
+    `aws_sns_topic_subscription`) is a `note`.
+
     ## Known limits
-    Whether the topic has subscribers is not checked here.
+    Subscriptions made outside the templates of the run (an e-mail confirmed
+    by hand, a chat integration set up in another stack) are not seen, which
+    is why an unsubscribed topic is only a note.
     """
     for alarm in view.resources():
         enabled_key = key(alarm, "ActionsEnabled", "actions_enabled")
@@ -58,6 +71,14 @@ def alarm_without_actions(view):
                                              f"({enabled_key} is false): it notifies no one")
             continue
         actions = alarm_actions(alarm)
+        if actions is True:
+            topics = action_topics(view, alarm)
+            silent = [topic for topic in topics if topic_has_subscribers(view, topic) is False]
+            if topics and len(silent) == len(topics) and _only_topics(view, alarm, topics):
+                yield alarm.finding(key(alarm, "AlarmActions", "alarm_actions"),
+                                    f"Alarm {alarm} notifies only topic {silent[0]}, which has "
+                                    "no subscriptions in this run", severity="note")
+            continue
         if actions is not False or enabled is UNKNOWN:
             continue
         if alarm_users(view, alarm):
@@ -65,3 +86,14 @@ def alarm_without_actions(view):
         yield alarm.finding(key(alarm, "AlarmActions", "alarm_actions"),
                             f"Alarm {alarm} has no alarm, OK or insufficient-data actions and "
                             "nothing uses it: it notifies no one")
+
+
+def _only_topics(view, alarm, topics):
+    """Whether every action the alarm has written is one of ``topics``."""
+    names = ("AlarmActions", "OKActions", "InsufficientDataActions") if alarm.is_cloudformation \
+        else ("alarm_actions", "ok_actions", "insufficient_data_actions")
+    written = sum(len([item for _, item in alarm.items(name) if item not in (None, "")])
+                  for name in names)
+    pointing = sum(len(view.referenced(alarm, name, [topic.type for topic in topics]))
+                   for name in names)
+    return written == pointing

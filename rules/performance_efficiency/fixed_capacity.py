@@ -20,7 +20,8 @@ def fixed_capacity(view):
     - A replica ECS service (`AWS::ECS::Service`, Terraform `aws_ecs_service`)
       that no Application Auto Scaling scalable target refers to (by
       reference or by a literal `service/<cluster>/<name>` resource id): its
-      task count stays at `DesiredCount`. Daemon services are exempt.
+      task count stays at `DesiredCount`. Daemon services and services with
+      a desired count of 0 (parked, or sized from outside) are exempt.
 
     Sizes or scalable targets that cannot be resolved are not judged.
     DynamoDB capacity is left to the cost rules.
@@ -80,6 +81,10 @@ def fixed_capacity(view):
         strategy = service.get("SchedulingStrategy" if cfn else "scheduling_strategy", "REPLICA")
         if strategy is UNKNOWN or str(strategy).upper() == "DAEMON":
             continue
+        desired = as_int(service.get("DesiredCount" if cfn else "desired_count",
+                                     1 if cfn else 0))
+        if desired is UNKNOWN or desired == 0:
+            continue    # parked, or sized by something outside the template
         name = service.get("ServiceName" if cfn else "name")
         scaled = scalable_target_of(view, service, name)
         if scaled is not False:

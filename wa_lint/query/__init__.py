@@ -552,3 +552,30 @@ def path_under(path: Path, prefix: Path) -> bool:
             return False
         position += 1
     return True
+
+
+_NAME_ONLY_FUNCTIONS = frozenset({"Ref", "Fn::GetAtt", "Condition", "Fn::ImportValue"})
+
+
+def literal_strings(resource: Resource) -> Iterator[tuple[Path, str]]:
+    """(path, text) of every string written under a resource's properties, as written.
+
+    The walk reads the declaration, not resolved values: it enters intrinsic
+    functions (the template of ``Fn::Sub``, the items of ``Fn::Join`` ...) and
+    Terraform interpolations stay whole strings. Names that only point at
+    something (``Ref``, ``Fn::GetAtt``, ``Condition``, ``Fn::ImportValue``) are
+    skipped. Paths are relative to the properties, so ``finding`` can use them.
+    """
+    def walk(value: object, path: Path) -> Iterator[tuple[Path, str]]:
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key in _NAME_ONLY_FUNCTIONS:
+                    continue
+                yield from walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, (*path, index))
+
+    yield from walk(resource._node.declaration.properties, ())

@@ -18,7 +18,8 @@ def key(resource: Resource, cfn: str, tf: str) -> str:
 
 
 def alarm_actions(alarm: Resource) -> object:
-    """True when the alarm has at least one action, False when none, UNKNOWN if unknowable."""
+    """True when the alarm has at least one action written, False when none, UNKNOWN when an
+    action list itself cannot be resolved."""
     keys = ALARM_ACTION_KEYS["cloudformation" if alarm.is_cloudformation else "terraform"]
     unknown = False
     for name in keys:
@@ -26,8 +27,7 @@ def alarm_actions(alarm: Resource) -> object:
         if value is UNKNOWN:
             unknown = True
         elif isinstance(value, list):
-            if any(item is UNKNOWN for item in value):
-                unknown = True
+            # an unresolved item (a parameter, a condition) is still an action written there
             if any(item not in (None, "") for item in value):
                 return True
         elif value not in (None, ""):
@@ -72,3 +72,69 @@ def execution_logging(view: View, stage: Resource) -> object:
     if True in results:
         return True
     return UNKNOWN if UNKNOWN in results else False
+
+
+TOPIC_TYPES = ("AWS::SNS::Topic", "aws_sns_topic")
+SUBSCRIPTION_TYPES = ("AWS::SNS::Subscription", "aws_sns_topic_subscription")
+
+
+def action_topics(view: View, alarm: Resource) -> list[Resource]:
+    """The SNS topics of the run that an alarm's actions notify."""
+    keys = ALARM_ACTION_KEYS["cloudformation" if alarm.is_cloudformation else "terraform"]
+    topics: list[Resource] = []
+    for name in keys:
+        for topic in view.referenced(alarm, name, TOPIC_TYPES):
+            if topic not in topics:
+                topics.append(topic)
+    return topics
+
+
+def topic_has_subscribers(view: View, topic: Resource) -> object:
+    """True when a topic has an inline or separate subscription, False when none, UNKNOWN
+    when its inline subscriptions cannot be resolved."""
+    if topic.is_cloudformation:
+        inline = topic.get("Subscription")
+        if inline is UNKNOWN:
+            return UNKNOWN
+        if inline:
+            return True
+    return bool(view.referrers(topic, SUBSCRIPTION_TYPES))
+
+
+METRIC_ALARM_TYPES = ("AWS::CloudWatch::Alarm", "aws_cloudwatch_metric_alarm")
+
+
+def alarm_metrics(alarm: Resource) -> set:
+    """The metric names an alarm watches: its own, and those of a metric-math query."""
+    cfn = alarm.is_cloudformation
+    names = {alarm.get("MetricName" if cfn else "metric_name")}
+    pattern = "Metrics/*/MetricStat/Metric/MetricName" if cfn else \
+        "metric_query/*/metric/metric_name"
+    names.update(value for _, value in alarm.values(pattern))
+    return {name for name in names if isinstance(name, str)}
+
+
+def alarms_on(view: View, resource: Resource, metrics: set, name: object = None) -> object:
+    """Whether some metric alarm of the run watches one of ``metrics`` of ``resource``: by a
+    reference in its dimensions, or by a literal dimension value equal to ``name``. UNKNOWN
+    when an alarm on those metrics has dimensions that cannot be resolved."""
+    unknown = False
+    for alarm in view.resources(*METRIC_ALARM_TYPES):
+        if not alarm_metrics(alarm) & metrics:
+            continue
+        if resource in view.referenced(alarm):
+            return True
+        cfn = alarm.is_cloudformation
+        values = [value for _, value in alarm.values("Dimensions/*/Value" if cfn else
+                                                     "dimensions")]
+        values += [value for _, value in alarm.values(
+            "Metrics/*/MetricStat/Metric/Dimensions/*/Value" if cfn else
+            "metric_query/*/metric/dimensions")]
+        flat = []
+        for value in values:
+            flat.extend(value.values() if isinstance(value, dict) else [value])
+        if isinstance(name, str) and name in flat:
+            return True
+        if any(value is UNKNOWN for value in flat):
+            unknown = True
+    return UNKNOWN if unknown else False
