@@ -8,6 +8,7 @@ Terraform module folder) within which an unresolved value may hide a match.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from ..values import UNKNOWN
@@ -260,3 +261,22 @@ def object_lock_enabled(bucket: Resource) -> object:
     if value is UNKNOWN:
         return UNKNOWN
     return value is True or value == "true"
+
+
+def raw_text(resource: Resource, key: str | None = None, attribute: str | None = None) -> str:
+    """The text of a property (``key``) or resource attribute as written, intrinsics included.
+
+    For searching scripts (user data, ``AWS::CloudFormation::Init``) whose
+    resolved value is UNKNOWN because they embed references: the literal
+    parts are still there to read.
+    """
+    declaration = resource._node.declaration
+    raw: object = declaration.attributes.get(attribute) if attribute else declaration.properties
+    for part in (key.split("/") if key else ()):
+        raw = raw.get(part) if isinstance(raw, dict) else None
+        if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], dict) \
+                and part != key.split("/")[-1]:
+            raw = raw[0]
+    if raw is None:
+        return ""
+    return raw if isinstance(raw, str) else json.dumps(raw)
