@@ -44,7 +44,7 @@ def ecr_repository_without_lifecycle_policy(view):
     ```json
     {"resource": {"aws_ecr_lifecycle_policy": {"app": {
       "repository": "${aws_ecr_repository.app.name}",
-      "policy": "${file(\"expire-untagged.json\")}"}}}}
+      "policy": "${file(\\"expire-untagged.json\\")}"}}}}
     ```
     """
     policies = list(view.resources(*POLICIES))
