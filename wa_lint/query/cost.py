@@ -1,13 +1,20 @@
-"""Cost and sustainability walks: what scales a resource, and where a run's files group.
+"""Cost and sustainability walks shared by the COST and SUS rules.
 
-Shared by the cost-optimisation and sustainability rules: Application Auto
-Scaling targets and policies that point at a resource (written as references
-or as literal ``table/<name>`` resource ids), and the scope (a template, or a
-Terraform module folder) within which an unresolved value may hide a match.
+- ``application_scaling``: Application Auto Scaling targets and policies that
+  point at a resource (by reference or a literal ``table/<name>`` id);
+  ``scales_on_custom_metric``: whether a scaling policy can follow a queue.
+- ``lifecycle_rules`` / ``object_lock_enabled``: S3 lifecycle rules in every
+  spelling (CloudFormation, Terraform v3 inline, v4 resource).
+- ``runs_outside_region``: Lambda@Edge and Greengrass functions;
+  ``image_texts`` / ``is_windows_image``: what a machine's AMI is known to be.
+- ``raw_text``: a property as written, for scripts whose value is UNKNOWN.
+- ``scope``: the template or module folder within which an unresolved value
+  may hide a match.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from ..values import UNKNOWN
@@ -34,18 +41,21 @@ def application_scaling(view: View, resource: Resource, literal_ids: tuple = ())
     A target or policy counts when it references ``resource`` or when its
     resource id is one of ``literal_ids`` (e.g. ``table/orders``). When none
     matches but one in the same scope has a resource id that cannot be
-    resolved, the answer is UNKNOWN.
+    resolved and references no resource (a parameter, an import), the answer
+    is UNKNOWN.
     """
     found = list(view.referrers(resource, (*SCALABLE_TARGETS, *SCALING_POLICIES)))
     unknown = False
     for candidate in view.resources(*SCALABLE_TARGETS, *SCALING_POLICIES):
         if candidate in found:
             continue
-        value = candidate.get(RESOURCE_ID[candidate.type])
+        key = RESOURCE_ID[candidate.type]
+        value = candidate.get(key)
         if isinstance(value, str) and value in literal_ids:
             found.append(candidate)
-        elif value is UNKNOWN and scope(candidate) == scope(resource):
-            unknown = True
+        elif value is UNKNOWN and scope(candidate) == scope(resource) and \
+                not view.referenced(candidate, key):
+            unknown = True   # a parameter or an import; one naming another resource is not ours
     if not found and unknown:
         return UNKNOWN
     return found
@@ -260,3 +270,22 @@ def object_lock_enabled(bucket: Resource) -> object:
     if value is UNKNOWN:
         return UNKNOWN
     return value is True or value == "true"
+
+
+def raw_text(resource: Resource, key: str | None = None, attribute: str | None = None) -> str:
+    """The text of a property (``key``) or resource attribute as written, intrinsics included.
+
+    For searching scripts (user data, ``AWS::CloudFormation::Init``) whose
+    resolved value is UNKNOWN because they embed references: the literal
+    parts are still there to read.
+    """
+    declaration = resource._node.declaration
+    raw: object = declaration.attributes.get(attribute) if attribute else declaration.properties
+    for part in (key.split("/") if key else ()):
+        raw = raw.get(part) if isinstance(raw, dict) else None
+        if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], dict) \
+                and part != key.split("/")[-1]:
+            raw = raw[0]
+    if raw is None:
+        return ""
+    return raw if isinstance(raw, str) else json.dumps(raw)
