@@ -268,3 +268,26 @@ def test_alarms_on_by_reference_literal_name_and_metric_math(tmp_path):
     assert alarms_on(view, resource(view, "C"), {"Errors"}, "c") is False
     assert topic_has_subscribers(view, resource(view, "Quiet")) is False
     assert topic_has_subscribers(view, resource(view, "Loud")) is True
+
+
+def test_plan_values_with_empty_blocks_and_explicit_defaults(tmp_path):
+    def resource_json(address, values):
+        kind, name = address.split(".")
+        return {"address": address, "mode": "managed", "type": kind, "name": name,
+                "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+                "values": values, "sensitive_values": {}}
+    function = {"function_name": "worker", "runtime": "python3.8", "memory_size": 128,
+                "timeout": 60, "tracing_config": [{"mode": "PassThrough"}]}
+    service = {"name": "web", "desired_count": 2, "deployment_circuit_breaker": [],
+               "deployment_controller": [], "deployment_minimum_healthy_percent": 100,
+               "alarms": []}
+    plan = {"format_version": "1.2", "terraform_version": "1.9.5",
+            "planned_values": {"root_module": {"resources": [
+                resource_json("aws_lambda_function.worker", function),
+                resource_json("aws_ecs_service.web", service)]}},
+            "resource_changes": [], "configuration": {"root_module": {}}}
+    results = lint_text(json.dumps(plan), tmp_path, name="t.plan.json",
+                        select=("OPS102", "OPS106", "OPS107", "OPS111", "PERF104"))
+    assert not results.errors, results.errors
+    assert sorted(result.rule.id for result in results.results) == [
+        "OPS102", "OPS106", "OPS107", "PERF104"]

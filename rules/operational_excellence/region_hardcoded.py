@@ -7,6 +7,7 @@ REGION = (r"(?:us-gov|us-iso[a-z]?|us|eu|ap|sa|ca|me|af|il|mx|cn)-"
           r"(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d{1,2}")
 ARN = re.compile(r"arn:aws(?:-[a-z-]+)?:[a-z0-9-]+:(" + REGION + r"):")
 ENDPOINT = re.compile(r"[a-z0-9.-]*\.(" + REGION + r")\.amazonaws\.com(?:\.cn)?\b")
+SERVICE_NAME = re.compile(r"\bcom\.amazonaws\.(" + REGION + r")\.")
 WHOLE_ZONE = re.compile(r"^(" + REGION + r")[a-z]$")
 WHOLE_REGION = re.compile(r"^(" + REGION + r")$")
 # properties whose text is meant for people, or is only a label
@@ -33,7 +34,8 @@ def region_hardcoded(view):
     resource (inside `Fn::Sub` templates and `Fn::Join` items too) is
     searched for a literal Region: the Region field of an ARN
     (`arn:aws:sqs:us-east-1:...`), a regional endpoint
-    (`sqs.eu-west-1.amazonaws.com`, an ECR registry host), a whole value that
+    (`sqs.eu-west-1.amazonaws.com`, an ECR registry host), a VPC endpoint
+    service name (`com.amazonaws.eu-west-1.s3`), a whole value that
     is a Region (`eu-west-1`) or an Availability Zone name (`us-east-1a`).
     Exempt: properties whose name mentions a Region, a destination, a
     replica, replication or a copy (`Region`, `ReplicaRegion`,
@@ -93,8 +95,8 @@ def region_hardcoded(view):
 
 def _region_in(text):
     """(literal, kind) of the first hard-coded Region or zone in ``text``, or None."""
-    for pattern, what in ((ARN, "Region"), (ENDPOINT, "Region"), (WHOLE_REGION, "Region"),
-                          (WHOLE_ZONE, "Availability Zone")):
+    for pattern, what in ((ARN, "Region"), (ENDPOINT, "Region"), (SERVICE_NAME, "Region"),
+                          (WHOLE_REGION, "Region"), (WHOLE_ZONE, "Availability Zone")):
         match = pattern.search(text)
         if match:
             literal = match.group(0) if what == "Availability Zone" else match.group(1)
