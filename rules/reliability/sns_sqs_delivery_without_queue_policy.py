@@ -2,14 +2,12 @@ from wa_lint.query import UNKNOWN, as_bool
 from wa_lint.query.messaging import (
     allows_service,
     is_fifo,
-    queue_kms_key,
     queue_policy_documents,
     sqs_subscriptions,
 )
 from wa_lint.rule import rule
 
 SUBSCRIPTIONS = ("AWS::SNS::Subscription", "AWS::SNS::Topic", "aws_sns_topic_subscription")
-AWS_MANAGED_KEY = "alias/aws/sqs"
 
 
 @rule(id="REL306", name="sns-sqs-delivery-without-queue-policy", pillar="reliability",
@@ -25,13 +23,12 @@ def sns_sqs_delivery_without_queue_policy(view):
     - the queue needs a queue policy (`AWS::SQS::QueuePolicy` listing it,
       `aws_sqs_queue_policy`, or `aws_sqs_queue` `policy`) that allows
       `sqs:SendMessage` to `sns.amazonaws.com`;
-    - the queue must not be encrypted with the AWS managed key
-      `alias/aws/sqs`, whose key policy cannot let SNS use it (queues
-      encrypted with SSE-SQS, the default, are fine);
     - a standard topic cannot deliver to a FIFO queue.
 
     SAM `SNS` events with `SqsSubscription` write their own queue policy and
-    are not checked.
+    are not checked. A queue encrypted with the AWS managed key
+    `alias/aws/sqs`, which SNS cannot use, is reported by SEC109
+    aws-managed-key-blocks-delivery.
 
     ## Why it matters
     SNS accepts the publish and then fails every delivery to the queue: the
@@ -79,11 +76,6 @@ def sns_sqs_delivery_without_queue_policy(view):
                 yield holder.finding(where, f"{name} delivers a standard topic to the FIFO "
                                             f"queue {queue}, which SNS cannot do")
                 continue
-        if queue_kms_key(queue) == AWS_MANAGED_KEY:
-            yield holder.finding(where, f"{name} delivers to queue {queue}, encrypted with the "
-                                        "AWS managed key alias/aws/sqs that SNS cannot use: "
-                                        "every message is dropped")
-            continue
         documents = queue_policy_documents(view, queue)
         verdicts = [allows_service(document, "sns.amazonaws.com", "sqs:SendMessage")
                     for document in documents]
