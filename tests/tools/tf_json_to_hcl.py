@@ -48,6 +48,7 @@ MAP_ATTRIBUTES = frozenset({
     "providers", "required_providers", "context", "settings", "properties", "options",
     "annotations", "environment", "policy", "assume_role_policy", "values", "map",
     "stage_variables", "capacity_provider_strategy_map", "inputs", "config", "extra",
+    "target_tags", "tags_to_add",
 })
 # ``environment`` is a block on Lambda but a map elsewhere; blocks whose name is in the set
 # above but whose keys are all identifiers are still maps: harmless for the linter.
