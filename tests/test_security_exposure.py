@@ -205,3 +205,21 @@ def test_private_apis_and_waf_coverage(tmp_path):
     coverage = waf_coverage(view)
     assert coverage.covers(resource(view, "Alb")) is True
     assert coverage.covers(resource(view, "Edge")) is False
+
+
+def test_groups_of_private_only_resources_are_not_internet_facing(tmp_path):
+    view = view_of(tmp_path, """
+        Resources:
+          Nfs: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: nfs}}
+          Target: {Type: AWS::EFS::MountTarget, Properties: {FileSystemId: fs-1, SubnetId: s-1,
+                   SecurityGroups: [!Ref Nfs]}}
+          Shared: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: shared}}
+          Endpoint: {Type: AWS::EC2::VPCEndpoint, Properties: {VpcId: v-1, ServiceName: s3,
+                     SecurityGroupIds: [!Ref Shared]}}
+          Host: {Type: AWS::EC2::Instance, Properties: {ImageId: ami-1,
+                 SecurityGroupIds: [!Ref Shared]}}
+          Unused: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: unused}}
+    """)
+    assert listens_only(view, resource(view, "Nfs")) is True
+    assert listens_only(view, resource(view, "Shared")) is False     # an instance uses it too
+    assert listens_only(view, resource(view, "Unused")) is False     # nothing known: judged

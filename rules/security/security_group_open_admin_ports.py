@@ -36,8 +36,10 @@ def security_group_open_admin_ports(view):
 
     Web ports (80, 443) open to the world are what a public load balancer
     needs and are not reported. A group used only by load balancers (which
-    answer only on their listener ports) or Lambda functions (which accept no
-    inbound connections) is exempt, even when it admits all traffic.
+    answer only on their listener ports), Lambda functions (which accept no
+    inbound connections), or resources that never get a public address (VPC
+    endpoints, EFS mount targets, ElastiCache) is exempt, even when it admits
+    all traffic.
     Sources given as security groups or prefix lists, and CIDRs or ports that
     cannot be resolved, are not judged. A parameter's default counts as its
     value: a template whose `SSHLocation` defaults to `0.0.0.0/0` opens SSH to

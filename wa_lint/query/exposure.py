@@ -105,10 +105,15 @@ def ingress_rules(view: View) -> Iterator[Ingress]:
 
 
 
-# Where a resource lists its security groups; what only answers on its listeners or not at all
+# Users of a security group that the internet cannot reach past their own listeners: load
+# balancers answer only on their listener ports; the others never have a public address.
 LOAD_BALANCER_TYPES = ("AWS::ElasticLoadBalancingV2::LoadBalancer",
                        "AWS::ElasticLoadBalancing::LoadBalancer", "aws_lb", "aws_alb", "aws_elb")
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "aws_lambda_function")
+PRIVATE_ONLY_TYPES = ("AWS::EC2::VPCEndpoint", "aws_vpc_endpoint", "AWS::EFS::MountTarget",
+                      "aws_efs_mount_target", "AWS::ElastiCache::CacheCluster",
+                      "AWS::ElastiCache::ReplicationGroup", "aws_elasticache_cluster",
+                      "aws_elasticache_replication_group")
 _GROUP_KEYS = {"AWS::EC2::SecurityGroupIngress": ("GroupId", "GroupName"),
                "aws_security_group_rule": ("security_group_id",),
                "aws_vpc_security_group_ingress_rule": ("security_group_id",)}
@@ -138,10 +143,11 @@ def group_users(view: View, group: Resource) -> list[Resource]:
 
 def listens_only(view: View, group: Resource) -> bool:
     """Whether every resource that uses ``group`` is a load balancer (reachable only on its
-    listener ports) or a Lambda function (which accepts no inbound connections)."""
+    listener ports), a Lambda function (which accepts no inbound connections) or a resource
+    that never has a public address (VPC endpoints, EFS mount targets, ElastiCache)."""
     users = group_users(view, group)
-    return bool(users) and all(user.type in LOAD_BALANCER_TYPES + FUNCTION_TYPES
-                               for user in users)
+    return bool(users) and all(
+        user.type in LOAD_BALANCER_TYPES + FUNCTION_TYPES + PRIVATE_ONLY_TYPES for user in users)
 
 
 _FLOW_LOG_TARGETS = {"AWS::EC2::FlowLog": ("ResourceId",),
