@@ -65,9 +65,8 @@ def web_acl_without_rules(view):
     """
     for acl in view.resources():
         action_key, allow_key, rules_key = KEYS[acl.type]
-        action = acl.get(action_key)
-        if action is UNKNOWN or not isinstance(action, dict):
-            continue
+        if acl.get(action_key) is UNKNOWN or not acl.blocks(action_key):
+            continue   # blocks(): a Terraform block is a dict in JSON, a one-item list in HCL
         if not acl.has((action_key, allow_key)):
             continue
         rules = acl.get(rules_key)
