@@ -85,9 +85,9 @@ def encryption_in_transit_disabled(view):
     ```
 
     ## Known limits
-    The default parameter group of a Redshift cluster requires SSL for
-    clusters created since 2025; older clusters keep their settings and are
-    not visible here.
+    Only parameter groups that set `require_ssl` or `tls` explicitly are
+    judged: clusters on a default parameter group take whatever that default
+    is for their engine version, which the template does not show.
     """
     for cache in view.resources(*CACHES):
         flag, mode_key = CACHES[cache.type]
