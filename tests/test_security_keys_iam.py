@@ -227,3 +227,19 @@ def test_rules_survive_dates_and_number_keys_as_yaml_writes_them(tmp_path):
     """, tmp_path, select=("SEC202", "SEC206", "SEC209"))
     assert not results.errors, results.errors
     assert sorted(ids(results)) == ["SEC202", "SEC206", "SEC209"]
+
+
+def test_rotation_by_name_prefers_the_schedule_own_template(tmp_path):
+    template = """
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Secret:
+            Type: AWS::SecretsManager::Secret
+            Properties: {Name: app/api}
+          Rotation:
+            Type: AWS::SecretsManager::RotationSchedule
+            Properties: {SecretId: app/api}
+    """
+    view = view_of(tmp_path, {"a.yaml": template, "b.yaml": template})
+    rotated, _ = rotation_schedules(view)
+    assert sorted(secret.file.rsplit("/", 1)[-1] for secret in rotated) == ["a.yaml", "b.yaml"]

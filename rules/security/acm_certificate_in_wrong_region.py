@@ -12,6 +12,7 @@ CERTIFICATES = {
     "AWS::ApiGatewayV2::DomainName": (("DomainNameConfigurations/*/CertificateArn", None),),
     "AWS::AppSync::DomainName": (("CertificateArn", GLOBAL),),
     "AWS::Cognito::UserPoolDomain": (("CustomDomainConfig/CertificateArn", GLOBAL),),
+    "AWS::Amplify::Domain": (("CertificateSettings/CustomCertificateArn", GLOBAL),),
     "AWS::ElasticLoadBalancingV2::Listener": (("Certificates/*/CertificateArn", None),),
     "AWS::ElasticLoadBalancingV2::ListenerCertificate": (("Certificates/*/CertificateArn",
                                                           None),),
@@ -21,6 +22,8 @@ CERTIFICATES = {
     "aws_apigatewayv2_domain_name": (("domain_name_configuration/certificate_arn", None),),
     "aws_appsync_domain_name": (("certificate_arn", GLOBAL),),
     "aws_cognito_user_pool_domain": (("certificate_arn", GLOBAL),),
+    "aws_amplify_domain_association": (("certificate_settings/custom_certificate_arn",
+                                        GLOBAL),),
     "aws_lb_listener": (("certificate_arn", None),),
     "aws_alb_listener": (("certificate_arn", None),),
     "aws_lb_listener_certificate": (("certificate_arn", None),),
@@ -37,8 +40,9 @@ def acm_certificate_in_wrong_region(view):
     Region:
 
     - CloudFront distributions, edge-optimized API Gateway custom domains
-      (`CertificateArn`), AppSync custom domains and Cognito user pool custom
-      domains need a certificate in `us-east-1`;
+      (`CertificateArn`), AppSync custom domains, Cognito user pool custom
+      domains and Amplify custom certificates need a certificate in
+      `us-east-1`;
     - regional API Gateway domains (`RegionalCertificateArn`, HTTP and
       WebSocket API domains) and load balancer listeners need one in their
       own Region (compared where the Region is known: Terraform provider

@@ -70,6 +70,10 @@ def aws_managed_key_blocks_delivery(view):
     {"resource": {"aws_sns_topic": {"alerts": {
       "name": "alerts", "kms_master_key_id": "${aws_kms_key.alerts.arn}"}}}}
     ```
+
+    ## References
+    - https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns
+    - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
     """
     for target in view.resources(*TARGETS):
         key_property, alias = TARGETS[target.type]

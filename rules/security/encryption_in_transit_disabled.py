@@ -45,8 +45,9 @@ def encryption_in_transit_disabled(view):
     - MSK clusters whose `ClientBroker` is `PLAINTEXT` or `TLS_PLAINTEXT`, or
       whose `InCluster` encryption is off (the defaults are `TLS` and on);
     - OpenSearch and Elasticsearch domains with node-to-node encryption or
-      `EnforceHTTPS` off: a warning when written as false, a
-      note when not set (the API default is off);
+      `EnforceHTTPS` off (a warning when written as false, a note when not
+      set, the API default being off), or with a TLS security policy that
+      still accepts TLS 1.0 (`Policy-Min-TLS-1-0-2019-07`);
     - DAX clusters without `ClusterEndpointEncryptionType: TLS` (the default
       is `NONE`);
     - Redshift parameter groups with `require_ssl` false and DocumentDB
@@ -85,9 +86,9 @@ def encryption_in_transit_disabled(view):
     ```
 
     ## Known limits
-    The default parameter group of a Redshift cluster requires SSL for
-    clusters created since 2025; older clusters keep their settings and are
-    not visible here.
+    Only parameter groups that set `require_ssl` or `tls` explicitly are
+    judged: clusters on a default parameter group take whatever that default
+    is for their engine version, which the template does not show.
     """
     for cache in view.resources(*CACHES):
         flag, mode_key = CACHES[cache.type]
@@ -133,6 +134,14 @@ def encryption_in_transit_disabled(view):
                 yield domain.finding(path, f"Search domain {domain} does not {what} ({name} is "
                                            "not set and the API default is off)",
                                      severity="note")
+
+    for domain in view.resources(*DOMAINS):
+        key = "DomainEndpointOptions/TLSSecurityPolicy" if domain.is_cloudformation else \
+            "domain_endpoint_options/tls_security_policy"
+        policy = domain.get(key)
+        if isinstance(policy, str) and "TLS-1-0" in policy:
+            yield domain.finding(key, f"Search domain {domain} accepts TLS 1.0 and 1.1 from "
+                                      f"clients ({policy})")
 
     for cluster in view.resources(*DAX):
         key = DAX[cluster.type]

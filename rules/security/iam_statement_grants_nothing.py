@@ -68,8 +68,9 @@ def iam_statement_grants_nothing(view):
       (`s3:ListBucket`, `s3:GetBucket*`, `s3:GetReplicationConfiguration`
       ...) whose only resources are object ARNs (`arn:aws:s3:::bucket/*`).
 
-    Wildcard actions (`s3:Get*`) and resources that cannot be resolved are
-    not judged; a statement with one matching resource passes.
+    Wildcard actions (`s3:Get*`), the `execute-api:/...` shorthand of API
+    Gateway resource policies and resources that cannot be resolved are not
+    judged; a statement with one matching resource passes.
 
     ## Why it matters
     The statement looks like it grants access, so reviews pass it, but every
@@ -159,8 +160,8 @@ def _classify(view, item):
         if "/" in rest:
             return ("object",), None
         return (("bucket", "object") if "*" in rest or "?" in rest else ("bucket",)), None
-    if item.startswith("arn:"):
-        return (), None
+    if item.startswith(("arn:", "execute-api:")):
+        return (), None  # API Gateway resource policies may write execute-api:/stage/...
     if "${" in item or "{{" in item or not item.strip():
         return UNKNOWN, None
     return (), f"'{item}'"

@@ -1,6 +1,5 @@
 from wa_lint.query import UNKNOWN
 from wa_lint.query.keys import key_region, region_of
-from wa_lint.query.storage import find_bucket
 from wa_lint.rule import rule
 
 # type -> [(items pattern, Region of the item, key of the item)]: copies made in another Region
@@ -39,12 +38,10 @@ OWN_KEYS = {
     "aws_s3_bucket_server_side_encryption_configuration": (
         "rule/apply_server_side_encryption_by_default/kms_master_key_id",),
 }
-REPLICATIONS = {"aws_s3_bucket_replication_configuration": "rule/*/destination",
-                "aws_s3_bucket": "replication_configuration/rules/*/destination"}
 
 
 @rule(id="SEC103", name="kms-key-in-wrong-region", pillar="security", severity="error",
-      resource_types=(*COPIES, *OWN_KEYS, *REPLICATIONS, "AWS::RDS::DBInstance"),
+      resource_types=(*COPIES, *OWN_KEYS, "AWS::RDS::DBInstance"),
       bp=("SEC08-BP01", "REL13-BP02"))
 def kms_key_in_wrong_region(view):
     """Resource is encrypted with a KMS key from another Region
@@ -57,15 +54,15 @@ def kms_key_in_wrong_region(view):
 
     - copies made in another Region: DynamoDB global table replicas,
       Secrets Manager replica Regions, EFS replication destinations, DLM
-      cross-Region copy rules, cross-Region RDS read replicas (`SourceRegion`)
-      and S3 replication destinations (`ReplicaKmsKeyID` /
-      `replica_kms_key_id`, compared with the destination bucket's Region);
+      cross-Region copy rules and cross-Region RDS read replicas
+      (`SourceRegion`);
     - in Terraform, the key of a database, volume, file system, topic, queue,
       log group, stream, secret, cache, table, vault, repository, function,
       parameter or bucket, compared with the Region of the resource's
       provider.
 
-    Key ids and alias names (which are looked up in the caller's own Region),
+    The replica key of S3 replication is checked by
+    `s3-replication-prerequisites`. Key ids and alias names (which are looked up in the caller's own Region),
     Regions that cannot be resolved, and CloudFormation resources whose own
     Region is not known are not judged.
 
@@ -123,20 +120,6 @@ def kms_key_in_wrong_region(view):
             for path, _ in holder.values(key_path):
                 yield from _compare(view, holder, path, region,
                                     f"{holder} ({region}) is encrypted")
-
-    for holder in view.resources(*REPLICATIONS):
-        for path, destination in holder.values(REPLICATIONS[holder.type]):
-            if isinstance(destination, list) and len(destination) == 1:
-                path, destination = (*path, 0), destination[0]
-            if not isinstance(destination, dict):
-                continue
-            bucket = find_bucket(view, destination.get("bucket"))
-            region = region_of(view, bucket) if bucket is not None else UNKNOWN
-            if region is UNKNOWN:
-                continue
-            key_path = (*path, "encryption_configuration", "replica_kms_key_id")
-            yield from _compare(view, holder, key_path, region,
-                                f"{holder} encrypts the replicas in {bucket} ({region})")
 
     for replica in view.resources("AWS::RDS::DBInstance"):
         source_region = replica.get("SourceRegion")

@@ -2,7 +2,7 @@ import json
 import re
 
 from wa_lint.query import UNKNOWN
-from wa_lint.query.keys import DEFAULT, LITERAL, VISIBLE, secret_source
+from wa_lint.query.keys import DEFAULT, LITERAL, VISIBLE, raw, secret_source
 from wa_lint.rule import rule
 
 # type -> properties that hold a password, token or secret value ("*" is every list item)
@@ -36,6 +36,11 @@ SECRETS = {
 ENVIRONMENTS = {"AWS::Lambda::Function": "Environment/Variables",
                 "AWS::Serverless::Function": "Environment/Variables",
                 "aws_lambda_function": "environment/variables"}
+USER_DATA = {"AWS::EC2::Instance": "UserData",
+             "AWS::EC2::LaunchTemplate": "LaunchTemplateData/UserData",
+             "AWS::AutoScaling::LaunchConfiguration": "UserData",
+             "aws_instance": "user_data", "aws_launch_template": "user_data",
+             "aws_launch_configuration": "user_data"}
 PARAMETERS = {"AWS::SSM::Parameter": ("Name", "Value", "Type"),
               "aws_ssm_parameter": ("name", "value", "type")}
 TASKS = {"AWS::ECS::TaskDefinition": "ContainerDefinitions",
@@ -53,7 +58,8 @@ SEVERITY = {LITERAL: "error", DEFAULT: "warning", VISIBLE: "warning"}
 
 
 @rule(id="SEC206", name="secret-in-template", pillar="security", severity="error",
-      resource_types=(*SECRETS, *ENVIRONMENTS, *TASKS, *PARAMETERS), bp=("SEC02-BP03",))
+      resource_types=(*SECRETS, *ENVIRONMENTS, *TASKS, *PARAMETERS, *USER_DATA),
+      bp=("SEC02-BP03",))
 def secret_in_template(view):
     """Password, token or key written in the template
 
@@ -68,6 +74,8 @@ def secret_in_template(view):
     - SSM parameters whose name says they hold a secret
       (`/orders/db-password`), and Terraform `SecureString` parameters, whose
       value is written in the template;
+    - instance, launch template and launch configuration user data that
+      contains an AWS access key, a private key or a well-known API token;
     - Lambda environment variables and ECS container environment entries
       whose name says they hold a secret (`*_PASSWORD`, `*_TOKEN`,
       `API_KEY`, `CLIENT_SECRET` ...) or whose value looks like an AWS access
@@ -145,6 +153,18 @@ def secret_in_template(view):
         if source is not None and source[0] != VISIBLE:
             yield parameter.finding(value_key, _message(parameter, "its secret value", source),
                                     severity=SEVERITY[source[0]])
+
+    for machine in view.resources(*USER_DATA):
+        if machine.format == "terraform-plan":
+            continue
+        path = tuple(USER_DATA[machine.type].split("/"))
+        written = raw(machine, path)
+        if written is None:
+            continue
+        match = SECRET_VALUE.search(json.dumps(written, default=str))
+        if match:
+            kind = "a private key" if "PRIVATE KEY" in match.group(0) else "an access key or token"
+            yield machine.finding(path, f"{machine} has {kind} written in its user data")
 
     for task in view.resources(*TASKS):
         if task.is_cloudformation:

@@ -26,23 +26,35 @@ def arn_parts(value: object) -> tuple[str, str, str, str] | None:
 
 
 def find_secret(view: View, value: object) -> Resource | None:
-    """The secret a reference, ARN or name points at, if it is in the run."""
+    """The secret a reference, ARN or name points at, if it is in the run (the first one
+    when several secrets of the run have that name)."""
+    found = find_secrets(view, value)
+    return found[0] if found else None
+
+
+def find_secrets(view: View, value: object, near: Resource | None = None) -> list[Resource]:
+    """The secrets a reference, ARN or name may point at; for a name, those in the same file
+    as ``near`` when there are any (each template of a run is its own stack)."""
     if isinstance(value, ResourceRef):
         target = view.resource(value)
         if target is not None and target.type == "AWS::SecretsManager::SecretTargetAttachment":
-            return find_secret(view, target.get("SecretId"))  # its Ref is the secret's ARN
-        return target if target is not None and target.type in SECRET_TYPES else None
-    if isinstance(value, str):
-        parts = arn_parts(value)
-        name = value
-        if parts and parts[0] == "secretsmanager" and parts[3].startswith("secret:"):
-            name = parts[3][len("secret:"):]
-        for secret in view.resources(*SECRET_TYPES):
-            own = secret.get("Name" if secret.is_cloudformation else "name")
-            if isinstance(own, str) and (name == own or (name.startswith(own + "-")
-                                                        and len(name) == len(own) + 7)):
-                return secret
-    return None
+            return find_secrets(view, target.get("SecretId"), target)  # its Ref is the ARN
+        return [target] if target is not None and target.type in SECRET_TYPES else []
+    if not isinstance(value, str):
+        return []
+    parts = arn_parts(value)
+    name = value
+    if parts and parts[0] == "secretsmanager" and parts[3].startswith("secret:"):
+        name = parts[3][len("secret:"):]
+    found = []
+    for secret in view.resources(*SECRET_TYPES):
+        own = secret.get("Name" if secret.is_cloudformation else "name")
+        if isinstance(own, str) and (name == own or (name.startswith(own + "-")
+                                                    and len(name) == len(own) + 7)):
+            found.append(secret)
+    if near is not None and any(secret.file == near.file for secret in found):
+        found = [secret for secret in found if secret.file == near.file]
+    return found
 
 
 def rotation_schedules(view: View) -> tuple[set[Resource], set[str]]:
@@ -55,9 +67,9 @@ def rotation_schedules(view: View) -> tuple[set[Resource], set[str]]:
         if value is UNKNOWN:
             unresolved.add(schedule.file)
             continue
-        secret = find_secret(view, value)
-        if secret is not None:
-            rotated.add(secret)
+        secrets = find_secrets(view, value, schedule)
+        if secrets:
+            rotated.update(secrets)
         elif not isinstance(value, str) or arn_parts(value) is None:
             unresolved.add(schedule.file)  # a name we cannot match: do not guess
     return rotated, unresolved
