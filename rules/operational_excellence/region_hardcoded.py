@@ -16,7 +16,7 @@ PROSE = frozenset({"Description", "Tags", "Metadata", "AlarmDescription", "Comme
 # services whose companions must live in us-east-1 (ACM certificates, Lambda@Edge, WAF for
 # CloudFront): a us-east-1 literal there is a requirement, not an accident
 # words in a property path that say "another Region, on purpose": DR copies, replicas
-CROSS_REGION = ("region", "destination", "replica", "replication", "copy")
+CROSS_REGION = ("region", "destination", "replica", "replication", "copy", "source")
 # ... except settings that always mean the Region the resource runs in
 SAME_REGION = frozenset({"awslogs-region"})
 US_EAST_1_ONLY = ("AWS::CloudFront::", "AWS::WAFv2::", "AWS::WAF::")
@@ -37,9 +37,9 @@ def region_hardcoded(view):
     (`sqs.eu-west-1.amazonaws.com`, an ECR registry host), a VPC endpoint
     service name (`com.amazonaws.eu-west-1.s3`), a whole value that
     is a Region (`eu-west-1`) or an Availability Zone name (`us-east-1a`).
-    Exempt: properties whose name mentions a Region, a destination, a
-    replica, replication or a copy (`Region`, `ReplicaRegion`,
-    `DestinationBackupVaultArn`, `CopyActions` ...; but not the ECS
+    Exempt: properties whose name mentions a Region, a source, a
+    destination, a replica, replication or a copy (`Region`, `ReplicaRegion`,
+    `SourceDBInstanceIdentifier`, `DestinationBackupVaultArn`, `CopyActions` ...; but not the ECS
     `awslogs-region` log option), which name another Region on purpose;
     descriptions, tags, metadata and record set identifiers; `us-east-1` in
     CloudFront and WAF resources, whose certificates, Lambda@Edge functions

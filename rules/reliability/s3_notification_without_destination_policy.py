@@ -2,7 +2,6 @@ from wa_lint.query import UNKNOWN
 from wa_lint.query.messaging import (
     QUEUE_TYPES,
     allows_service,
-    queue_kms_key,
     queue_policy_documents,
     s3_destinations,
     topic_policy_documents,
@@ -26,7 +25,8 @@ def s3_notification_without_destination_policy(view):
     `AWS::SNS::TopicPolicy` / `aws_sns_topic_policy`, or the `policy`
     argument) that allows `sqs:SendMessage` or `sns:Publish` to
     `s3.amazonaws.com`. A queue encrypted with the AWS managed key
-    `alias/aws/sqs` cannot receive S3 notifications at all.
+    `alias/aws/sqs`, which S3 cannot use, is reported by SEC109
+    aws-managed-key-blocks-delivery.
 
     ## Why it matters
     S3 checks that it may deliver when the notification is saved: without
@@ -62,11 +62,6 @@ def s3_notification_without_destination_policy(view):
     for holder, path, target in s3_destinations(view):
         source = f"Bucket {holder}" if holder.type == "AWS::S3::Bucket" else f"{holder}"
         if target.type in QUEUE_TYPES:
-            if queue_kms_key(target) == "alias/aws/sqs":
-                yield holder.finding(path, f"{source} sends S3 notifications to queue {target}, "
-                                           "encrypted with the AWS managed key alias/aws/sqs "
-                                           "that S3 cannot use")
-                continue
             documents = queue_policy_documents(view, target)
             action, what = "sqs:SendMessage", "send messages to"
         else:
