@@ -25,12 +25,14 @@ def single_instance_tier(view):
     ## What it checks
     A tier behind a load balancer must keep at least two units running:
 
-    - an Auto Scaling group attached to a load balancer whose `MinSize` and
-      `DesiredCapacity` (when written) are both below 2, or whose `MaxSize` is 1;
+    - an Auto Scaling group attached to a load balancer whose `MaxSize` is 1
+      (warning), or whose `MinSize` and `DesiredCapacity` (when written) are
+      both below 2, so that it idles on one instance (note);
     - an ECS service with load balancers whose `DesiredCount` is 1 (the
-      CloudFormation default; Terraform's default is 0, which is not judged),
-      unless an Application Auto Scaling target for the service keeps a
-      `MinCapacity` of 2 or more; `DAEMON` services are exempt;
+      CloudFormation default; Terraform's default is 0, which is not judged):
+      a warning without Application Auto Scaling, a note when a scalable
+      target with a `MinCapacity` below 2 can add tasks, nothing when its
+      `MinCapacity` is 2 or more; `DAEMON` services are exempt;
     - a target group or Classic Load Balancer whose only target is one EC2
       instance (`Targets`, `Instances`, `aws_lb_target_group_attachment`,
       `aws_elb` `instances`), with no Auto Scaling group or ECS service
@@ -88,7 +90,8 @@ def single_instance_tier(view):
             where = names[2] if desired is not None else names[0]
             count = desired if desired is not None else minimum
             yield group.finding(where, f"Auto Scaling group {group} is behind a load balancer "
-                                       f"but runs {count} instance{'s' if count != 1 else ''}")
+                                       f"but runs {count} instance{'s' if count != 1 else ''} "
+                                       "until it scales out", severity="note")
 
     for service in view.resources(*SERVICES):
         cloudformation = service.is_cloudformation
@@ -108,8 +111,12 @@ def single_instance_tier(view):
         floor = scaling_minimum(view, service)
         if floor is UNKNOWN or (isinstance(floor, int) and floor >= 2):
             continue
-        yield service.finding(key, f"ECS service {service} is behind a load balancer but "
-                                   "runs one task")
+        if floor is None:
+            yield service.finding(key, f"ECS service {service} is behind a load balancer but "
+                                       "runs one task")
+        else:
+            yield service.finding(key, f"ECS service {service} is behind a load balancer but "
+                                       "runs one task until it scales out", severity="note")
 
     for group in view.resources(*TARGET_GROUPS, *CLASSIC):
         if view.referrers(group, FLEETS):
