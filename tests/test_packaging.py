@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,8 +17,13 @@ from helpers import ROOT
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
+    # build from a copy: an in-tree build/ left by an earlier build would leak deleted modules
+    source = tmp_path_factory.mktemp("source") / "wa-lint"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", "build", "dist", "*.egg-info", ".venv", ".ci-venv", "test-artifacts",
+        "__pycache__", ".pytest_cache", ".ruff_cache"))
     process = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                              "--no-build-isolation", "--wheel-dir", str(out), str(ROOT)],
+                              "--no-build-isolation", "--wheel-dir", str(out), str(source)],
                              capture_output=True, text=True, timeout=600)
     assert process.returncode == 0, process.stderr
     return next(out.glob("wa_lint-*.whl"))
