@@ -154,3 +154,26 @@ def test_graph_json_and_dot():
     assert ("PublicSubnetA", "Vpc", "Ref") in edges
     dot = run_cli("graph", "examples/cloudformation", cwd=ROOT).stdout
     assert dot.startswith("digraph wa_lint {") and '-> "examples/cloudformation/network' in dot
+
+
+def test_the_rule_reference_in_docs_is_current():
+    """docs/rules.md is `wa-lint rules --format markdown`; regenerate it when a rule changes."""
+    process = run_cli("rules", "--format", "markdown")
+    assert process.returncode == 0
+    assert (ROOT / "docs" / "rules.md").read_text() == process.stdout, \
+        "run: wa-lint rules --format markdown > docs/rules.md"
+
+
+def test_the_readme_counts_rules_right():
+    import collections
+    import re
+    readme = (ROOT / "README.md").read_text()
+    specs = collect()
+    by_pillar = collections.Counter(spec.pillar for spec in specs)
+    assert f"\n{len(specs)} rules, " in readme
+    names = {"Reliability": "reliability", "Security": "security",
+             "Operational excellence": "operational-excellence",
+             "Cost optimisation": "cost-optimization",
+             "Performance efficiency": "performance-efficiency", "Sustainability": "sustainability"}
+    for title, pillar in names.items():
+        assert re.search(rf"^\| {title} \| {by_pillar[pillar]} \|", readme, re.M), title
