@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..values import UNKNOWN, ResourceRef
 from . import Resource, View, flatten
+from .embedded import embedded_json
 
 IDENTITY, TRUST, RESOURCE = "identity", "trust", "resource"
 
@@ -218,6 +219,10 @@ def policy_statements(view: View) -> Iterator[Statement]:
                 yield from _data_statements(source, kind)
                 continue
             document = parse_document(value)
+            if document is UNKNOWN and value is UNKNOWN and len(path) == 1:
+                # jsonencode({...}) or a JSON string with a reference in it: read its
+                # structure, leaving only the references unknown
+                document = embedded_json(resource, path[0])
             if isinstance(document, dict):
                 yield from _statements_of(resource, path, document, kind)
     for source in view.data_sources(POLICY_DOCUMENT_DATA):
