@@ -273,3 +273,17 @@ def test_on_success_destinations_are_not_dead_letter_queues(tmp_path):
                 OnFailure: {Destination: !GetAtt Failed.Arn}
     """)
     assert [queue.address for queue in dead_letter_queues(view)] == ["Failed"]
+
+
+def test_a_jsonencode_redrive_policy_naming_a_queue_counts_as_a_redrive_policy(tmp_path):
+    from wa_lint.query.messaging import has_redrive_policy
+    config = {"variable": {"dlq_arn": {"type": "string"}}, "resource": {"aws_sqs_queue": {
+        "dlq": {"name": "dlq"},
+        "named": {"redrive_policy": "${jsonencode({deadLetterTargetArn = aws_sqs_queue.dlq.arn,"
+                                    " maxReceiveCount = 5})}"},
+        "opaque": {"redrive_policy": "${var.dlq_arn == \"\" ? null : jsonencode({})}"},
+        "none": {"name": "plain"}}}}
+    view = view_of(tmp_path, json.dumps(config), "main.tf.json")
+    verdict = {name: has_redrive_policy(view, resource(view, f"aws_sqs_queue.{name}"))
+               for name in ("named", "opaque", "none")}
+    assert verdict == {"named": True, "opaque": UNKNOWN, "none": False}

@@ -66,7 +66,11 @@ def has_redrive_policy(view: View, queue: Resource) -> object:
     key = "RedrivePolicy" if queue.is_cloudformation else "redrive_policy"
     value = queue.get(key)
     if value is UNKNOWN:
-        return UNKNOWN
+        # jsonencode({deadLetterTargetArn = aws_sqs_queue.dlq.arn, ...}): unknown as a
+        # string, but its structure says a dead-letter queue is named
+        policy = embedded_json(queue, key)
+        named = isinstance(policy, dict) and policy.get("deadLetterTargetArn") not in (None, "")
+        return True if named else UNKNOWN
     if value not in (None, "", {}):
         return True
     return bool(view.referrers(queue, ("aws_sqs_queue_redrive_policy",), path="queue_url"))
