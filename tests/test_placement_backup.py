@@ -26,7 +26,6 @@ from wa_lint.query.placement import (
     multi_az_app_tiers,
     nat_dependants,
     scaling_minimum,
-    subnet_is_public,
 )
 
 
@@ -243,17 +242,3 @@ def test_app_tiers_attachments_members_and_scaling(tmp_path):
     members = cluster_members(view, resource(view, "aws_rds_cluster.c"))
     assert [instance_count(member) for member in members] == [3]
     assert scaling_minimum(view, resource(view, "aws_ecs_service.api")) == 2
-
-
-def test_main_route_table_routes_through_the_vpc_attribute_are_unknown(tmp_path):
-    view = view_of(tmp_path, {
-        "provider": {"aws": {"region": "eu-west-1"}},
-        "resource": {
-            "aws_vpc": {"v": {"cidr_block": "10.0.0.0/16"}},
-            "aws_internet_gateway": {"g": {"vpc_id": "${aws_vpc.v.id}"}},
-            "aws_route": {"default": {"route_table_id": "${aws_vpc.v.main_route_table_id}",
-                                      "destination_cidr_block": "0.0.0.0/0",
-                                      "gateway_id": "${aws_internet_gateway.g.id}"}},
-            "aws_subnet": {"s": {"vpc_id": "${aws_vpc.v.id}", "cidr_block": "10.0.0.0/24"}},
-        }}, name="main.tf.json")
-    assert subnet_is_public(view, resource(view, "aws_subnet.s")) is UNKNOWN

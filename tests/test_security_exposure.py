@@ -223,3 +223,18 @@ def test_groups_of_private_only_resources_are_not_internet_facing(tmp_path):
     assert listens_only(view, resource(view, "Nfs")) is True
     assert listens_only(view, resource(view, "Shared")) is False     # an instance uses it too
     assert listens_only(view, resource(view, "Unused")) is False     # nothing known: judged
+
+
+def test_routes_added_to_the_main_route_table_make_unassociated_subnets_public(tmp_path):
+    from wa_lint.query.network import is_public_subnet
+    text = """{"resource": {
+      "aws_vpc": {"main": {"cidr_block": "10.0.0.0/16"}, "other": {"cidr_block": "10.1.0.0/16"}},
+      "aws_internet_gateway": {"gw": {"vpc_id": "${aws_vpc.main.id}"}},
+      "aws_route": {"out": {"route_table_id": "${aws_vpc.main.main_route_table_id}",
+                            "destination_cidr_block": "0.0.0.0/0",
+                            "gateway_id": "${aws_internet_gateway.gw.id}"}},
+      "aws_subnet": {"a": {"vpc_id": "${aws_vpc.main.id}", "cidr_block": "10.0.1.0/24"},
+                     "b": {"vpc_id": "${aws_vpc.other.id}", "cidr_block": "10.1.1.0/24"}}}}"""
+    view = view_of(tmp_path, text, "main.tf.json")
+    assert is_public_subnet(view, resource(view, "aws_subnet.a")) is True
+    assert is_public_subnet(view, resource(view, "aws_subnet.b")) is False

@@ -1,6 +1,5 @@
 from wa_lint.query import UNKNOWN
-from wa_lint.query.network import NAT_GATEWAY_TYPES, SUBNET_TYPES
-from wa_lint.query.placement import subnet_is_public
+from wa_lint.query.network import NAT_GATEWAY_TYPES, SUBNET_TYPES, is_public_subnet
 from wa_lint.rule import rule
 
 KEYS = {"AWS::EC2::NatGateway": ("SubnetId", "ConnectivityType"),
@@ -52,7 +51,7 @@ def nat_gateway_in_private_subnet(view):
         subnets = view.referenced(gateway, subnet_key, SUBNET_TYPES)
         if len(subnets) != 1:
             continue
-        if subnet_is_public(view, subnets[0]) is False:
+        if is_public_subnet(view, subnets[0]) is False:
             yield gateway.finding(subnet_key, f"NAT gateway {gateway} is in subnet "
                                               f"{subnets[0]}, which has no route to an "
                                               "internet gateway")

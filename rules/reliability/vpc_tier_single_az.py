@@ -1,5 +1,5 @@
 from wa_lint.query import UNKNOWN
-from wa_lint.query.placement import subnet_is_public
+from wa_lint.query.network import is_public_subnet
 from wa_lint.rule import rule
 
 VPCS = {"AWS::EC2::VPC": ("AWS::EC2::Subnet", "VpcId"), "aws_vpc": ("aws_subnet", "vpc_id")}
@@ -59,7 +59,7 @@ def vpc_tier_single_az(view):
         tiers: dict[str, list] = {"public": [], "private": []}
         known = True
         for subnet in subnets:
-            public = subnet_is_public(view, subnet)
+            public = is_public_subnet(view, subnet)
             if public is UNKNOWN:
                 known = False
                 break

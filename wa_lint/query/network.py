@@ -6,7 +6,8 @@ gateway, a transit gateway ...) or nowhere. A subnet without an explicit
 association uses its VPC's main route table: in CloudFormation that table is
 never written in the template and holds only the local route, so such a
 subnet is private; in Terraform an ``aws_main_route_table_association`` or
-``aws_default_route_table`` says otherwise.
+``aws_default_route_table`` says otherwise, as does an ``aws_route`` whose
+``route_table_id`` is ``aws_vpc.x.main_route_table_id``.
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ def route_tables_of(view: View, subnet: Resource) -> object:
               for table in view.referenced(association, "route_table_id")]
     tables += view.referrers(vpc[0], ("aws_default_route_table",),
                              path="default_route_table_id")
+    if view.referrers(vpc[0], ("aws_route",), path="route_table_id"):
+        # routes added to the main table through aws_vpc.x.main_route_table_id: the VPC
+        # stands for its main table (default_route_targets reads routes that reference it)
+        tables.append(vpc[0])
     return tables
 
 

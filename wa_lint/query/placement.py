@@ -152,17 +152,3 @@ def written_value(resource: Resource, path: tuple) -> object:
             return None
         value = value[part]
     return value
-
-
-def subnet_is_public(view: View, subnet: Resource) -> object:
-    """``network.is_public_subnet``, but UNKNOWN for a Terraform subnet that uses its VPC's main
-    route table when routes are added to that table through ``aws_vpc.x.main_route_table_id``
-    (an ``aws_route`` that references the VPC, not a route table resource)."""
-    from .network import is_public_subnet
-
-    if not subnet.is_cloudformation and not view.referrers(
-            subnet, ("aws_route_table_association",), path="subnet_id"):
-        for vpc in view.referenced(subnet, "vpc_id"):
-            if view.referrers(vpc, ("aws_route",), path="route_table_id"):
-                return UNKNOWN
-    return is_public_subnet(view, subnet)
