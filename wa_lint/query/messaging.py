@@ -402,13 +402,23 @@ def invoke_permissions(view: View, function: Resource, principal: str) -> object
 # -- queue policies --------------------------------------------------------------------
 def queue_policy_documents(view: View, queue: Resource) -> list[object]:
     """The resource-policy documents attached to ``queue`` (dicts, or UNKNOWN if unreadable)."""
+    return _resource_policy_documents(view, queue, ("AWS::SQS::QueuePolicy", "Queues"),
+                                      ("aws_sqs_queue_policy", "queue_url"))
+
+
+def _resource_policy_documents(view: View, target: Resource, cloudformation: tuple[str, str],
+                               terraform: tuple[str, str]) -> list[object]:
+    """Policy documents of the policy resources that name ``target``, and its own ``policy``.
+
+    Each is a dict, the ``aws_iam_policy_document`` data source it comes from, or UNKNOWN.
+    """
     documents: list[object] = []
     holders = [(policy, "PolicyDocument") for policy in
-               view.referrers(queue, ("AWS::SQS::QueuePolicy",), path="Queues")]
+               view.referrers(target, (cloudformation[0],), path=cloudformation[1])]
     holders += [(policy, "policy") for policy in
-                view.referrers(queue, ("aws_sqs_queue_policy",), path="queue_url")]
-    if not queue.is_cloudformation and queue.has("policy"):
-        holders.append((queue, "policy"))
+                view.referrers(target, (terraform[0],), path=terraform[1])]
+    if not target.is_cloudformation and target.has("policy"):
+        holders.append((target, "policy"))
     for holder, key in holders:
         document = embedded_json(holder, key)
         if isinstance(document, dict):
@@ -658,22 +668,8 @@ def grants(view: View, function: Resource, action: str, target: Resource) -> boo
 
 def topic_policy_documents(view: View, topic: Resource) -> list[object]:
     """The resource-policy documents attached to an SNS ``topic`` (dicts, or UNKNOWN)."""
-    documents: list[object] = []
-    holders = [(policy, "PolicyDocument") for policy in
-               view.referrers(topic, ("AWS::SNS::TopicPolicy",), path="Topics")]
-    holders += [(policy, "policy") for policy in
-                view.referrers(topic, ("aws_sns_topic_policy",), path="arn")]
-    if not topic.is_cloudformation and topic.has("policy"):
-        holders.append((topic, "policy"))
-    for holder, key in holders:
-        document = embedded_json(holder, key)
-        if isinstance(document, dict):
-            documents.append(document)
-        else:
-            referenced = holder.get(key)
-            source = view.resource(referenced) if isinstance(referenced, ResourceRef) else None
-            documents.append(source if source is not None else UNKNOWN)
-    return documents
+    return _resource_policy_documents(view, topic, ("AWS::SNS::TopicPolicy", "Topics"),
+                                      ("aws_sns_topic_policy", "arn"))
 
 
 def s3_destinations(view: View) -> Iterator[tuple[Resource, tuple, Resource]]:
