@@ -137,6 +137,48 @@ class Resource:
     def properties(self) -> dict:
         return self._node.properties
 
+    @property
+    def template(self) -> dict:
+        """The whole document that declares this resource (``Outputs``, ``Globals`` ...)."""
+        data = self._node.document.data
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def instance_count(self) -> object:
+        """How many instances the declaration stands for (Terraform ``count``/``for_each``):
+        an int, or UNKNOWN; 1 in CloudFormation."""
+        return self._node.scope.instance_count(self._node)
+
+    def written(self, path: str | Iterable | None = None, *, attribute: str | None = None
+                ) -> object:
+        """The value at ``path`` as written in the file, before any resolution (a literal, or
+        the intrinsic / interpolation that computes it); None when absent.
+
+        ``attribute`` reads a resource-level attribute instead of the properties
+        (``Metadata``, ``provider`` ...). One-item block lists are entered as ``get`` does.
+        """
+        declaration = self._node.declaration
+        value: object = declaration.attributes.get(attribute) if attribute \
+            else declaration.properties
+        for part in to_path(path):
+            if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) \
+                    and not isinstance(part, int):
+                value = value[0]
+            in_dict = isinstance(value, dict) and part in value
+            in_list = isinstance(value, list) and isinstance(part, int) and \
+                -len(value) <= part < len(value)
+            if not (in_dict or in_list):
+                return None
+            value = value[part]  # type: ignore[index]
+        return value
+
+    def parameter(self, name: object) -> dict | None:
+        """The declaration of CloudFormation parameter ``name`` in this resource's template."""
+        parameters = getattr(self._node.scope, "parameters", None)
+        found = parameters.get(name) if isinstance(parameters, dict) and isinstance(name, str) \
+            else None
+        return found if isinstance(found, dict) else None
+
     def __str__(self) -> str:
         return self.address
 

@@ -131,13 +131,10 @@ def ssm_parameter_default(resource: Resource, key: str) -> str | None:
     """
     if not resource.is_cloudformation:
         return None
-    raw: object = resource._node.declaration.properties
-    for part in key.split("/"):
-        raw = raw.get(part) if isinstance(raw, dict) else None
+    raw = resource.written(key)
     name = raw.get("Ref") if isinstance(raw, dict) and len(raw) == 1 else None
-    parameters = getattr(resource._node.scope, "parameters", {})
-    parameter = parameters.get(name) if isinstance(name, str) else None
-    if isinstance(parameter, dict) and str(parameter.get("Type", "")).startswith(
+    parameter = resource.parameter(name)
+    if parameter is not None and str(parameter.get("Type", "")).startswith(
             "AWS::SSM::Parameter::Value") and isinstance(parameter.get("Default"), str):
         return parameter["Default"]
     return None
@@ -279,13 +276,7 @@ def raw_text(resource: Resource, key: str | None = None, attribute: str | None =
     resolved value is UNKNOWN because they embed references: the literal
     parts are still there to read.
     """
-    declaration = resource._node.declaration
-    raw: object = declaration.attributes.get(attribute) if attribute else declaration.properties
-    for part in (key.split("/") if key else ()):
-        raw = raw.get(part) if isinstance(raw, dict) else None
-        if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], dict) \
-                and part != key.split("/")[-1]:
-            raw = raw[0]
+    raw = resource.written(key, attribute=attribute)
     if raw is None:
         return ""
     return raw if isinstance(raw, str) else json.dumps(raw)

@@ -77,8 +77,7 @@ def has_resource_policy(view: View, api: Resource) -> object:
 
 def sam_implicit_api_auth(function: Resource, kind: str) -> object:
     """The ``Globals`` ``Auth`` section a SAM template gives its implicit ``Api``/``HttpApi``."""
-    data = function._node.document.data
-    section = data.get("Globals") if isinstance(data, dict) else None
+    section = function.template.get("Globals")
     api = section.get(kind) if isinstance(section, dict) else None
     return api.get("Auth") if isinstance(api, dict) else None
 

@@ -83,17 +83,7 @@ _VARIABLE = re.compile(r"^\$\{\s*var\.([A-Za-z0-9_-]+)\s*\}$")
 
 def raw(resource: Resource, path: tuple) -> object:
     """The value at ``path`` as written in the file (intrinsics and ``${...}`` unresolved)."""
-    value: object = resource._node.declaration.properties
-    for part in path:
-        if isinstance(value, list) and not isinstance(part, int) and len(value) == 1:
-            value = value[0]
-        in_dict = isinstance(value, dict) and part in value
-        in_list = isinstance(value, list) and isinstance(part, int) and \
-            -len(value) <= part < len(value)
-        if not (in_dict or in_list):
-            return None
-        value = value[part]  # type: ignore[index]
-    return value
+    return resource.written(path)
 
 
 def secret_source(resource: Resource, path: tuple) -> tuple[str, str] | None:
@@ -120,9 +110,8 @@ def secret_source(resource: Resource, path: tuple) -> tuple[str, str] | None:
         return None
     if resource.is_cloudformation and isinstance(written, dict) and set(written) == {"Ref"}:
         name = written["Ref"]
-        parameters = getattr(resource._node.scope, "parameters", {})
-        parameter = parameters.get(name) if isinstance(name, str) else None
-        if not isinstance(parameter, dict):
+        parameter = resource.parameter(name)
+        if parameter is None:
             return None
         if str(parameter.get("Type", "")).startswith("AWS::SSM::Parameter"):
             return None
@@ -156,7 +145,7 @@ def secret_key_outputs(key: Resource) -> list[str]:
     """CloudFormation outputs of the key's template that publish its secret access key."""
     if not key.is_cloudformation:
         return []
-    outputs = key._node.document.data.get("Outputs")
+    outputs = key.template.get("Outputs")
     found = []
     for name, output in (outputs.items() if isinstance(outputs, dict) else ()):
         value = output.get("Value") if isinstance(output, dict) else None

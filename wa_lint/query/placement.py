@@ -87,8 +87,7 @@ def load_balancer_attachments(view: View, asg: Resource) -> object:
 def instance_count(resource: Resource) -> object:
     """How many instances a declaration stands for (Terraform ``count``/``for_each``): an int or
     UNKNOWN; always 1 in CloudFormation."""
-    node = resource._node
-    return node.scope.instance_count(node)
+    return resource.instance_count
 
 
 def cluster_members(view: View, cluster: Resource) -> list[Resource]:
@@ -140,15 +139,4 @@ def scaling_minimum(view: View, service: Resource) -> object:
 def written_value(resource: Resource, path: tuple) -> object:
     """The value at ``path`` as written in the template, before any resolution (a literal, or
     the intrinsic / interpolation that computes it); None when absent."""
-    value: object = resource._node.declaration.properties
-    for part in path:
-        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) \
-                and not isinstance(part, int):
-            value = value[0]
-        in_dict = isinstance(value, dict) and part in value
-        in_list = isinstance(value, list) and isinstance(part, int) and \
-            -len(value) <= part < len(value)
-        if not (in_dict or in_list):
-            return None
-        value = value[part]
-    return value
+    return resource.written(path)

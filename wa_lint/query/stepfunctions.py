@@ -83,7 +83,7 @@ def definition(machine: Resource) -> Definition | None:
                 continue
             document = embedded_json(machine, key, substitutions)
             if isinstance(document, dict):
-                inline = isinstance(machine._node.declaration.properties.get(key), dict) and \
+                inline = isinstance(machine.written(key), dict) and \
                     key == "Definition"
                 return Definition(machine, key, document, inline)
         return None
