@@ -102,3 +102,29 @@ def test_terraform_public_subnet_inline_routes(tmp_path):
             "route_table_id": "${aws_route_table.public.id}"}}}}
     """, name="main.tf.json")
     assert is_public_subnet(view, resource(view, "aws_subnet.web")) is True
+
+
+def test_written_values_parameters_and_the_template(tmp_path):
+    view = view_of(tmp_path, """
+        Parameters:
+          Ami: {Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Default: /aws/x}
+        Resources:
+          Box:
+            Type: AWS::EC2::Instance
+            Metadata: {Owner: ops}
+            Properties:
+              ImageId: !Ref Ami
+              Tags: [{Key: Name, Value: !Sub "${AWS::StackName}-box"}]
+        Outputs:
+          Id: {Value: !Ref Box}
+        """)
+    box = resource(view, "Box")
+    assert box.get("ImageId") is UNKNOWN                  # resolved: SSM decides
+    assert box.written("ImageId") == {"Ref": "Ami"}       # as written
+    assert box.written("Tags/0/Value") == {"Fn::Sub": "${AWS::StackName}-box"}
+    assert box.written("Tags/1/Value") is None
+    assert box.written("Owner", attribute="Metadata") == "ops"
+    assert box.parameter("Ami")["Default"] == "/aws/x"
+    assert box.parameter("Missing") is None
+    assert set(box.template["Outputs"]) == {"Id"}
+    assert box.instance_count == 1
