@@ -21,7 +21,6 @@ from wa_lint.query.backup import (
 )
 from wa_lint.query.placement import (
     cluster_members,
-    instance_count,
     load_balancer_attachments,
     multi_az_app_tiers,
     nat_dependants,
@@ -240,5 +239,5 @@ def test_app_tiers_attachments_members_and_scaling(tmp_path):
     assert load_balancer_attachments(view, resource(view, "aws_autoscaling_group.web")) == [None]
     assert load_balancer_attachments(view, resource(view, "aws_autoscaling_group.lone")) == []
     members = cluster_members(view, resource(view, "aws_rds_cluster.c"))
-    assert [instance_count(member) for member in members] == [3]
+    assert [member.instance_count for member in members] == [3]
     assert scaling_minimum(view, resource(view, "aws_ecs_service.api")) == 2

@@ -2,6 +2,7 @@ import re
 
 from wa_lint.query import UNKNOWN
 from wa_lint.query.cost import raw_text
+from wa_lint.query.messaging import sam_events
 from wa_lint.rule import rule
 
 # type -> (workflow type key, definition keys)
@@ -107,9 +108,7 @@ def _per_event_trigger(view, machine):
         for rule_resource in view.referenced(target, "rule", ("aws_cloudwatch_event_rule",)):
             if rule_resource.get("event_pattern") not in (None, UNKNOWN):
                 return f"an EventBridge rule ({rule_resource})"
-    events = machine.get("Events") if machine.type == "AWS::Serverless::StateMachine" else None
-    if isinstance(events, dict):
-        for name, event in events.items():
-            if isinstance(event, dict) and event.get("Type") in SAM_PER_EVENT:
-                return f"its {event['Type']} event {name}"
+    if machine.type == "AWS::Serverless::StateMachine":
+        for path, event in sam_events(machine, *SAM_PER_EVENT):
+            return f"its {event['Type']} event {path[-1]}"
     return None

@@ -1,5 +1,5 @@
 from wa_lint.query import UNKNOWN
-from wa_lint.query.placement import cluster_members, engine_of, instance_count
+from wa_lint.query.placement import cluster_members, engine_of
 from wa_lint.rule import rule
 
 CLUSTERS = ("AWS::RDS::DBCluster", "aws_rds_cluster")
@@ -60,7 +60,7 @@ def aurora_single_instance(view):
         if mode is UNKNOWN or (isinstance(mode, str) and mode.lower() == "serverless"):
             continue
         members = cluster_members(view, cluster)
-        counts = [instance_count(member) for member in members]
+        counts = [member.instance_count for member in members]
         if not members or any(count is UNKNOWN for count in counts):
             continue
         total = sum(counts)

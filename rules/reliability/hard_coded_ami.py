@@ -1,6 +1,5 @@
 import re
 
-from wa_lint.query.placement import written_value
 from wa_lint.rule import rule
 
 IMAGES = {
@@ -73,7 +72,7 @@ def hard_coded_ami(view):
         if resource.format == "terraform-plan":
             continue
         path = IMAGES[resource.type]
-        written = written_value(resource, path)
+        written = resource.written(path)
         if isinstance(written, str) and AMI.match(written):
             yield resource.finding(path, f"{LABELS[resource.type]} {resource} uses the literal "
                                          f"image {written}, which "

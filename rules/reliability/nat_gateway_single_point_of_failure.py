@@ -1,5 +1,5 @@
 from wa_lint.query.network import NAT_GATEWAY_TYPES
-from wa_lint.query.placement import instance_count, nat_dependants
+from wa_lint.query.placement import nat_dependants
 from wa_lint.rule import rule
 
 SUBNET_KEY = {"AWS::EC2::NatGateway": "SubnetId", "aws_nat_gateway": "subnet_id"}
@@ -65,7 +65,7 @@ def nat_gateway_single_point_of_failure(view):
     environments; suppress the finding there with the reason.
     """
     for gateway, subnets in nat_dependants(view).items():
-        if gateway.type not in SUBNET_KEY or instance_count(gateway) != 1:
+        if gateway.type not in SUBNET_KEY or gateway.instance_count != 1:
             continue
         zones = view.subnet_zones(subnets)
         if zones.at_least(2) is not True:

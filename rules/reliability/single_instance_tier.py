@@ -1,7 +1,6 @@
 from wa_lint.query import UNKNOWN, as_int
 from wa_lint.query.placement import (
     ASG_TYPES,
-    instance_count,
     load_balancer_attachments,
     scaling_minimum,
 )
@@ -152,7 +151,7 @@ def _instance_targets(view, group):
         for path, item in group.items("instances"):
             resource = view.resource(item)
             if resource is None or resource.type not in INSTANCES or \
-                    instance_count(resource) != 1:
+                    resource.instance_count != 1:
                 return UNKNOWN
             found.append((path, resource))
     for attachment in view.referrers(group, ("aws_elb_attachment",), path="elb"):
@@ -160,8 +159,8 @@ def _instance_targets(view, group):
     for attachment in view.referrers(group, ("aws_lb_target_group_attachment",),
                                      path="target_group_arn"):
         targets = view.referenced(attachment, "target_id")
-        if instance_count(attachment) != 1 or len(targets) != 1 or \
-                targets[0].type not in INSTANCES or instance_count(targets[0]) != 1:
+        if attachment.instance_count != 1 or len(targets) != 1 or \
+                targets[0].type not in INSTANCES or targets[0].instance_count != 1:
             return UNKNOWN
         found.append((None, targets[0]))
     return found

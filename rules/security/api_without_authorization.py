@@ -1,5 +1,6 @@
 from wa_lint.query import UNKNOWN, as_bool
 from wa_lint.query.edge import api_of, has_resource_policy, is_private_api, sam_implicit_api_auth
+from wa_lint.query.messaging import sam_events
 from wa_lint.rule import rule
 
 METHODS = {"AWS::ApiGateway::Method": ("AuthorizationType", "ApiKeyRequired", "HttpMethod"),
@@ -110,14 +111,9 @@ def _severity(verb: str) -> str:
 
 
 def _sam_events(view, function):
-    events = function.get("Events")
-    if not isinstance(events, dict):
-        return
-    for name, event in events.items():
-        if not isinstance(event, dict) or event.get("Type") not in ("Api", "HttpApi"):
-            continue
-        kind = event["Type"]
-        path = ("Events", name, "Properties")
+    for event_path, event in sam_events(function, "Api", "HttpApi"):
+        kind, name = event["Type"], event_path[-1]
+        path = (*event_path, "Properties")
         properties = event.get("Properties")
         if not isinstance(properties, dict):
             continue

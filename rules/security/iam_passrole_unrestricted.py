@@ -9,7 +9,6 @@ from wa_lint.query.iam import (
     condition_entries,
     policy_statements,
 )
-from wa_lint.query.keys import raw
 from wa_lint.rule import rule
 
 IDENTITY_TYPES = tuple(name for name, places in POLICY_LOCATIONS.items()
@@ -85,8 +84,8 @@ def iam_passrole_unrestricted(view):
                          for item in statement.resources)
         if UNKNOWN in statement.resources:
             # an account id written as ${AWS::AccountId}: read the ARN as written
-            written = raw(where, (*statement.path, "Resource" if where.type !=
-                                  POLICY_DOCUMENT_DATA else "resources"))
+            written = where.written((*statement.path, "Resource" if where.type !=
+                                     POLICY_DOCUMENT_DATA else "resources"))
             every_role = every_role or bool(WRITTEN_EVERY_ROLE.search(json.dumps(written, default=str)))
             if not every_role:
                 continue

@@ -9,7 +9,6 @@ from wa_lint.query.iam import (
     condition_entries,
     policy_statements,
 )
-from wa_lint.query.keys import raw
 from wa_lint.rule import rule
 
 IDENTITY_TYPES = tuple(name for name, places in POLICY_LOCATIONS.items()
@@ -100,7 +99,7 @@ def iam_secret_access_on_every_resource(view):
             if not broad and UNKNOWN in statement.resources:
                 # an account id written as ${AWS::AccountId}: read the ARN as written
                 if written is None:
-                    written = json.dumps(raw(where, (*statement.path, resource_key)),
+                    written = json.dumps(where.written((*statement.path, resource_key)),
                                          default=str)
                 broad = bool(WRITTEN_EVERY[what].search(written))
             if broad:

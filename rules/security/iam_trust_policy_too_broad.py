@@ -10,7 +10,6 @@ from wa_lint.query.iam import (
     policy_statements,
     principal_values,
 )
-from wa_lint.query.keys import raw
 from wa_lint.rule import rule
 
 ROLES = tuple(name for name, places in POLICY_LOCATIONS.items()
@@ -154,7 +153,7 @@ def _web_identity_providers(statement):
             if "." in host:
                 hosts.append(host)
     if unresolved:
-        written = raw(statement.resource, statement.path)
+        written = statement.resource.written(statement.path)
         text = json.dumps(written, default=str) if written is not None else ""
         hosts.extend(OIDC_PROVIDER.findall(text))
     return list(dict.fromkeys(hosts))

@@ -2,7 +2,7 @@ import json
 import re
 
 from wa_lint.query import UNKNOWN
-from wa_lint.query.keys import DEFAULT, LITERAL, VISIBLE, raw, secret_source
+from wa_lint.query.keys import DEFAULT, LITERAL, VISIBLE, secret_source
 from wa_lint.rule import rule
 
 # type -> properties that hold a password, token or secret value ("*" is every list item)
@@ -158,7 +158,7 @@ def secret_in_template(view):
         if machine.format == "terraform-plan":
             continue
         path = tuple(USER_DATA[machine.type].split("/"))
-        written = raw(machine, path)
+        written = machine.written(path)
         if written is None:
             continue
         match = SECRET_VALUE.search(json.dumps(written, default=str))

@@ -81,11 +81,6 @@ _DYNAMIC = ("{{resolve:secretsmanager:", "{{resolve:ssm-secure:")
 _VARIABLE = re.compile(r"^\$\{\s*var\.([A-Za-z0-9_-]+)\s*\}$")
 
 
-def raw(resource: Resource, path: tuple) -> object:
-    """The value at ``path`` as written in the file (intrinsics and ``${...}`` unresolved)."""
-    return resource.written(path)
-
-
 def secret_source(resource: Resource, path: tuple) -> tuple[str, str] | None:
     """How a secret value at ``path`` gets into the template, when that is a problem.
 
@@ -97,7 +92,7 @@ def secret_source(resource: Resource, path: tuple) -> tuple[str, str] | None:
     """
     if resource.format == "terraform-plan":
         return None  # a plan cannot tell literals from variables (and masks sensitive ones)
-    written = raw(resource, path)
+    written = resource.written(path)
     value = resource.get(path)
     if isinstance(written, str):
         if any(marker in written for marker in _DYNAMIC) or "{{resolve:" in written:

@@ -84,12 +84,6 @@ def load_balancer_attachments(view: View, asg: Resource) -> object:
     return found
 
 
-def instance_count(resource: Resource) -> object:
-    """How many instances a declaration stands for (Terraform ``count``/``for_each``): an int or
-    UNKNOWN; always 1 in CloudFormation."""
-    return resource.instance_count
-
-
 def cluster_members(view: View, cluster: Resource) -> list[Resource]:
     """The DB instances of the run that join ``cluster`` (Aurora or Multi-AZ DB cluster)."""
     if cluster.is_cloudformation:
@@ -136,7 +130,3 @@ def scaling_minimum(view: View, service: Resource) -> object:
     return min(minimums)
 
 
-def written_value(resource: Resource, path: tuple) -> object:
-    """The value at ``path`` as written in the template, before any resolution (a literal, or
-    the intrinsic / interpolation that computes it); None when absent."""
-    return resource.written(path)
