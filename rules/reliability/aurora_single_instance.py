@@ -1,5 +1,5 @@
 from wa_lint.query import UNKNOWN
-from wa_lint.query.placement import cluster_members, engine_of
+from wa_lint.query.placement import cluster_members, is_aurora
 from wa_lint.rule import rule
 
 CLUSTERS = ("AWS::RDS::DBCluster", "aws_rds_cluster")
@@ -53,8 +53,7 @@ def aurora_single_instance(view):
     the same `!Select`/`names[i]` expression.
     """
     for cluster in view.resources():
-        engine = engine_of(cluster)
-        if not isinstance(engine, str) or not engine.startswith("aurora"):
+        if is_aurora(cluster) is not True:
             continue
         mode = cluster.get("EngineMode" if cluster.is_cloudformation else "engine_mode")
         if mode is UNKNOWN or (isinstance(mode, str) and mode.lower() == "serverless"):

@@ -320,10 +320,6 @@ def coverage(view: View, resource: Resource) -> object:
     return result
 
 
-def has_backup_selection(view: View) -> bool:
-    return any(True for _ in view.resources(*SELECTION_TYPES))
-
-
 def pitr_enabled(resource: Resource) -> object:
     """DynamoDB point-in-time recovery on a table: True, False (default) or UNKNOWN."""
     if resource.is_cloudformation:

@@ -65,10 +65,6 @@ def cluster_settings(cluster: Resource) -> Iterator[tuple[tuple, object, object]
             yield path, block.get("name"), block.get("value")
 
 
-def referrers_of_type(view: View, resource: Resource, *types: str) -> list[Resource]:
-    return view.referrers(resource, types)
-
-
 # -- content delivery ---------------------------------------------------------------
 DISTRIBUTION_TYPES = ("AWS::CloudFront::Distribution", "aws_cloudfront_distribution")
 

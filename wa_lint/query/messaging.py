@@ -143,8 +143,6 @@ def subscription_protocol(subscription: Resource) -> object:
 
 # -- event source mappings: who polls what ------------------------------------------------
 ESM_TYPES = ("AWS::Lambda::EventSourceMapping", "aws_lambda_event_source_mapping")
-STREAM_TYPES = ("AWS::Kinesis::Stream", "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable",
-                "aws_kinesis_stream", "aws_dynamodb_table")
 SAM_SOURCE_KEYS = {"SQS": "Queue", "Kinesis": "Stream", "DynamoDB": "Stream"}
 
 
@@ -479,10 +477,6 @@ def allows_service(document: object, service: str, action: str) -> object:
 
 def _action_matches(pattern: str, action: str) -> bool:
     return fnmatch.fnmatchcase(action.lower(), pattern.lower())
-
-
-def queue_kms_key(queue: Resource) -> object:
-    return queue.get("KmsMasterKeyId" if queue.is_cloudformation else "kms_master_key_id")
 
 
 @dataclass(frozen=True)

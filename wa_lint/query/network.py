@@ -16,7 +16,6 @@ from ..values import UNKNOWN
 from . import Resource, View
 
 SUBNET_TYPES = ("AWS::EC2::Subnet", "aws_subnet", "aws_default_subnet")
-ROUTE_TABLE_TYPES = ("AWS::EC2::RouteTable", "aws_route_table", "aws_default_route_table")
 INTERNET_GATEWAY_TYPES = ("AWS::EC2::InternetGateway", "aws_internet_gateway",
                           "AWS::EC2::EgressOnlyInternetGateway",
                           "aws_egress_only_internet_gateway")

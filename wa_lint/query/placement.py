@@ -24,9 +24,6 @@ APP_TIERS = {
 }
 ASG_TYPES = ("AWS::AutoScaling::AutoScalingGroup", "aws_autoscaling_group")
 ASG_ATTACHMENTS = ("aws_autoscaling_attachment", "aws_autoscaling_traffic_source_attachment")
-DB_INSTANCE_TYPES = ("AWS::RDS::DBInstance", "aws_db_instance")
-DB_CLUSTER_TYPES = ("AWS::RDS::DBCluster", "aws_rds_cluster")
-CLUSTER_MEMBER_TYPES = ("AWS::RDS::DBInstance", "aws_rds_cluster_instance")
 
 
 def multi_az_app_tiers(view: View, near: Resource) -> list[Resource]:
