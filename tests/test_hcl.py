@@ -408,3 +408,18 @@ def test_for_each_subnets_are_one_instance_per_element(tmp_path, zones, fires):
         }}
     ''', tmp_path, "main.tf", select=["REL101"])
     assert ("aws_vpc.main" in {result.resource for result in results.results}) is fires
+
+
+def test_two_suppressions_in_one_comment_block_are_two(tmp_path):
+    results = lint_text('''
+        # wa-lint:ignore SEC101 synthetic data only,
+        #   regenerated nightly
+        # wa-lint:ignore REL105 a throwaway copy
+        resource "aws_db_instance" "copy" {
+          engine = "postgres"
+        }
+    ''', tmp_path, "main.tf", select=["SEC101", "REL105", "OPS902"])
+    by_rule = {result.rule.id: result for result in results.results}
+    assert by_rule["SEC101"].suppression.reason == "synthetic data only, regenerated nightly"
+    assert by_rule["REL105"].suppression.reason == "a throwaway copy"
+    assert "OPS902" not in by_rule

@@ -32,7 +32,7 @@ from pathlib import Path
 from .load import CLOUDFORMATION, TERRAFORM, Document, Span
 
 METADATA_KEY = "wa-lint"
-_COMMENT = re.compile(r"wa-lint:\s*ignore\s+([A-Za-z0-9_,\-]+)\s*(.*)", re.S)
+_COMMENT = re.compile(r"wa-lint:\s*ignore\s+([A-Za-z0-9_,\-]+)\s*(.*)")
 BASELINE_VERSION = 1
 
 
@@ -74,15 +74,32 @@ def _entries_from_metadata(metadata: object) -> Iterator[tuple[tuple, object, st
 
 
 def _entries_from_comment(comment: object) -> Iterator[tuple[str, str]]:
-    lines = comment if isinstance(comment, list) else [comment]
-    for line in lines:
-        if not isinstance(line, str):
+    """(token, reason) of each ``wa-lint:ignore`` in a comment (a string or a list of them).
+
+    Each suppression starts on its own line; the lines after it that are not
+    suppressions continue its reason (a comment block read as one string has several).
+    """
+    texts = comment if isinstance(comment, list) else [comment]
+    for text in texts:
+        if not isinstance(text, str):
             continue
-        match = _COMMENT.search(line)
-        if match:
-            for token in match.group(1).split(","):
-                if token:
-                    yield token, " ".join(match.group(2).split())
+        tokens: list[str] = []
+        reason: list[str] = []
+        for line in text.splitlines():
+            match = _COMMENT.search(line)
+            if match:
+                yield from _entries(tokens, reason)
+                tokens, reason = match.group(1).split(","), [match.group(2)]
+            elif tokens:
+                reason.append(line)
+        yield from _entries(tokens, reason)
+
+
+def _entries(tokens: list[str], reason: list[str]) -> Iterator[tuple[str, str]]:
+    text = " ".join(" ".join(reason).split())
+    for token in tokens:
+        if token:
+            yield token, text
 
 
 def declared(documents: Iterable[Document]) -> list[Declared]:
