@@ -61,7 +61,7 @@ def expand(documents: list[Document], load: Callable[[Path, str], Document | Non
     for document in documents:
         if document.format == TERRAFORM:
             by_dir.setdefault(document.module_dir, []).append(document)
-    if not any(_calls(group) for group in by_dir.values()):
+    if not any(next(_calls(group), None) for group in by_dir.values()):   # no module calls
         return documents, errors, notes
 
     known = {document.path: document for group in by_dir.values() for document in group}
@@ -81,14 +81,12 @@ def expand(documents: list[Document], load: Callable[[Path, str], Document | Non
                 try:
                     document = load(path, name)
                 except LoadError as exc:
-                    if name not in failed:
-                        failed.add(name)
-                        errors.append(exc)
+                    failed.add(name)
+                    errors.append(exc)
                     continue
                 except RecursionError:
-                    if name not in failed:
-                        failed.add(name)
-                        errors.append(LoadError(name, "nesting too deep to read"))
+                    failed.add(name)
+                    errors.append(LoadError(name, "nesting too deep to read"))
                     continue
                 if document is not None and document.format == TERRAFORM:
                     group.append(document)
