@@ -104,6 +104,12 @@ class Results:
         return [result for result in self.results if result.suppression is not None]
 
     @property
+    def reported_rules(self) -> list[RuleSpec]:
+        """The rules a report describes: every rule run and every rule with a finding, by id."""
+        return sorted({*self.rules, *(result.rule for result in self.results)},
+                      key=lambda spec: spec.id)
+
+    @property
     def resource_count(self) -> int:
         return sum(1 for node in self.model.nodes.values() if node.mode == "managed")
 

@@ -17,6 +17,7 @@ instead of labelled boxes, so 300 resources stay legible.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import math
@@ -422,20 +423,17 @@ def _asset(name: str) -> str:
     return resources.files("wa_lint.reports").joinpath(name).read_text("utf-8")
 
 
+@functools.cache
 def _environment():
     import jinja2
 
-    def load(name: str) -> str:
-        return _asset(name)
-
-    return jinja2.Environment(loader=jinja2.FunctionLoader(load), autoescape=True,
+    return jinja2.Environment(loader=jinja2.FunctionLoader(_asset), autoescape=True,
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                               trim_blocks=True, lstrip_blocks=True)
 
 
 def _worst(severities) -> str | None:
-    ranked = sorted(severities, key=lambda s: -SEVERITY_RANK[s])
-    return ranked[0] if ranked else None
+    return max(severities, key=SEVERITY_RANK.__getitem__, default=None)
 
 
 def context(results: Results, timestamp: bool = False) -> dict:
@@ -459,8 +457,7 @@ def context(results: Results, timestamp: bool = False) -> dict:
         layouts = [overview, detailed]
     layout = detailed
 
-    rules = sorted({*results.rules, *(result.rule for result in results.results)},
-                   key=lambda spec: spec.id)
+    rules = results.reported_rules
     rule_data = {}
     for spec in rules:
         practices = []
@@ -570,7 +567,7 @@ def context(results: Results, timestamp: bool = False) -> dict:
         "pillars": PILLARS,
         "pillar_titles": PILLAR_TITLES,
         "severities": SEVERITIES,
-        "files": [file for file in files if file in {r.file for r in active}],
+        "files": sorted({result.file for result in active}),
         "layout": layout,
         "layouts": layouts,
         "nodes": nodes,

@@ -39,12 +39,13 @@ def _rule_descriptor(spec: RuleSpec) -> dict:
     }
     if spec.pillar == "security":
         properties["security-severity"] = SECURITY_SEVERITY[spec.severity]
+    help_text = spec.explain()
     descriptor = {
         "id": spec.id,
         "name": spec.name,
         "shortDescription": {"text": spec.title[:1024]},
         "fullDescription": {"text": spec.description[:1024]},
-        "help": {"text": spec.explain(), "markdown": spec.explain()},
+        "help": {"text": help_text, "markdown": help_text},
         "defaultConfiguration": {"level": spec.severity},
         "properties": properties,
     }
@@ -55,8 +56,7 @@ def _rule_descriptor(spec: RuleSpec) -> dict:
 
 
 def as_dict(results: Results, category: str | None = None) -> dict:
-    rules = sorted({*results.rules, *(result.rule for result in results.results)},
-                   key=lambda spec: spec.id)
+    rules = results.reported_rules
     index = {spec.id: position for position, spec in enumerate(rules)}
     sarif_results = []
     for result in results.results:
