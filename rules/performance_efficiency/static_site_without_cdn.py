@@ -1,5 +1,6 @@
 from wa_lint.query import UNKNOWN
 from wa_lint.query.compute import DISTRIBUTION_TYPES, distribution_origins
+from wa_lint.query.storage import bucket_name
 from wa_lint.rule import rule
 
 WEBSITES = {
@@ -82,7 +83,7 @@ def static_site_without_cdn(view):
             buckets = view.referenced(site, "bucket")
         if site in fronted or any(bucket in fronted for bucket in buckets):
             continue
-        names = [_bucket_name(bucket) for bucket in buckets]
+        names = [bucket_name(bucket) for bucket in buckets]
         if site.type == "aws_s3_bucket_website_configuration":
             names.append(site.get("bucket"))
         if UNKNOWN in names:
@@ -95,7 +96,3 @@ def static_site_without_cdn(view):
         label = site if not buckets or buckets == [site] else buckets[0]
         yield site.finding(website, f"Static website bucket {label} is served without a "
                                     "CloudFront distribution in front of it")
-
-
-def _bucket_name(bucket):
-    return bucket.get("BucketName" if bucket.is_cloudformation else "bucket")

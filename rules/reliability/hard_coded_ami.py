@@ -1,15 +1,8 @@
 import re
 
+from wa_lint.query.cost import IMAGE_KEYS
 from wa_lint.rule import rule
 
-IMAGES = {
-    "AWS::EC2::Instance": ("ImageId",),
-    "AWS::EC2::LaunchTemplate": ("LaunchTemplateData", "ImageId"),
-    "AWS::AutoScaling::LaunchConfiguration": ("ImageId",),
-    "aws_instance": ("ami",),
-    "aws_launch_template": ("image_id",),
-    "aws_launch_configuration": ("image_id",),
-}
 LABELS = {"AWS::EC2::Instance": "Instance", "aws_instance": "Instance",
           "AWS::EC2::LaunchTemplate": "Launch template", "aws_launch_template": "Launch template",
           "AWS::AutoScaling::LaunchConfiguration": "Launch configuration",
@@ -18,7 +11,7 @@ AMI = re.compile(r"^ami-[0-9a-f]{8,17}$")
 
 
 @rule(id="REL207", name="hard-coded-ami", pillar="reliability", severity="note",
-      resource_types=IMAGES, bp="REL13-BP02")
+      resource_types=IMAGE_KEYS, bp="REL13-BP02")
 def hard_coded_ami(view):
     """Instance image is a literal AMI ID that exists in one Region only
 
@@ -71,7 +64,7 @@ def hard_coded_ami(view):
     for resource in view.resources():
         if resource.format == "terraform-plan":
             continue
-        path = IMAGES[resource.type]
+        path = IMAGE_KEYS[resource.type]
         written = resource.written(path)
         if isinstance(written, str) and AMI.match(written):
             yield resource.finding(path, f"{LABELS[resource.type]} {resource} uses the literal "

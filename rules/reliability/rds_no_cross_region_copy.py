@@ -1,5 +1,5 @@
 from wa_lint.query import UNKNOWN
-from wa_lint.query.placement import engine_of
+from wa_lint.query.placement import engine_of, is_read_replica
 from wa_lint.rule import rule
 
 TYPES = ("aws_db_instance", "aws_rds_cluster")
@@ -62,7 +62,7 @@ def rds_no_cross_region_copy(view):
         home = view.region(db)
         if not isinstance(home, str):
             continue
-        if db.type == "aws_db_instance" and db.get("replicate_source_db") is not None:
+        if db.type == "aws_db_instance" and is_read_replica(db):
             continue
         engine = engine_of(db)
         if engine is UNKNOWN:
