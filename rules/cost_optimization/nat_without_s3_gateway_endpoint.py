@@ -53,10 +53,14 @@ def nat_without_s3_gateway_endpoint(view):
     Endpoints created outside the run (another stack, a shared-services
     VPC) are not seen.
     """
+    nats_of: dict = {}   # VPC -> its NAT gateways, in run order (one pass, not one per VPC)
+    for nat in view.resources(*NAT_GATEWAY_TYPES):
+        for subnet in view.referenced(nat, _subnet_key(nat), SUBNETS):
+            for vpc in view.referenced(subnet, SUBNETS[subnet.type]):
+                if nat not in nats_of.setdefault(vpc, []):
+                    nats_of[vpc].append(nat)
     for vpc in view.resources():
-        nats = [nat for nat in view.resources(*NAT_GATEWAY_TYPES)
-                if any(vpc in view.referenced(subnet, SUBNETS[subnet.type])
-                       for subnet in view.referenced(nat, _subnet_key(nat), SUBNETS))]
+        nats = nats_of.get(vpc)
         if not nats:
             continue
         verdicts = [_is_s3(view, endpoint) for endpoint in view.referrers(vpc, ENDPOINTS)
