@@ -1,8 +1,8 @@
-from wa_lint.query import UNKNOWN, as_bool
+from wa_lint.query import UNKNOWN
 from wa_lint.query.edge import is_private_api, waf_coverage
+from wa_lint.query.exposure import ELBV2_TYPES, is_internet_facing
 from wa_lint.rule import rule
 
-LOAD_BALANCERS = ("AWS::ElasticLoadBalancingV2::LoadBalancer", "aws_lb", "aws_alb")
 STAGES = {"AWS::ApiGateway::Stage": "RestApiId", "aws_api_gateway_stage": "rest_api_id",
           "AWS::ApiGateway::Deployment": "RestApiId"}
 REST_APIS = ("AWS::ApiGateway::RestApi", "aws_api_gateway_rest_api")
@@ -13,7 +13,7 @@ GRAPHQL = {"AWS::AppSync::GraphQLApi": "Visibility", "aws_appsync_graphql_api": 
 
 
 @rule(id="SEC307", name="internet-entry-without-waf", pillar="security", severity="warning",
-      resource_types=(*LOAD_BALANCERS, *STAGES, *SAM_APIS, *DISTRIBUTIONS, *GRAPHQL),
+      resource_types=(*ELBV2_TYPES, *STAGES, *SAM_APIS, *DISTRIBUTIONS, *GRAPHQL),
       bp=("SEC05-BP03",))
 def internet_entry_without_waf(view):
     """Internet-facing entry point has no web application firewall
@@ -67,7 +67,7 @@ def internet_entry_without_waf(view):
     are not seen; suppress the finding with that reason.
     """
     coverage = waf_coverage(view)
-    for balancer in view.resources(*LOAD_BALANCERS):
+    for balancer in view.resources(*ELBV2_TYPES):
         if _internet_facing_alb(balancer) is not True:
             continue
         if coverage.covers(balancer) is False:
@@ -105,14 +105,6 @@ def internet_entry_without_waf(view):
 
 
 def _internet_facing_alb(balancer) -> object:
-    if balancer.is_cloudformation:
-        kind = balancer.get("Type", "application")
-        scheme = balancer.get("Scheme", "internet-facing")
-        if kind is UNKNOWN or scheme is UNKNOWN:
-            return UNKNOWN
-        return kind == "application" and scheme == "internet-facing"
-    kind = balancer.get("load_balancer_type", "application")
-    internal = as_bool(balancer.get("internal"))
-    if kind is UNKNOWN or internal is UNKNOWN:
-        return UNKNOWN
-    return kind == "application" and internal is not True
+    kind = balancer.get("Type" if balancer.is_cloudformation else "load_balancer_type",
+                        "application")
+    return kind == "application" and is_internet_facing(balancer)

@@ -1,6 +1,7 @@
 import re
 
-from wa_lint.query import UNKNOWN, as_bool
+from wa_lint.query import UNKNOWN
+from wa_lint.query.exposure import ELBV2_TYPES, is_internet_facing
 from wa_lint.rule import rule
 
 # listener type -> (protocol, load balancer, default actions, action type, redirect protocol,
@@ -13,7 +14,6 @@ LISTENERS = {
     "aws_alb_listener": ("protocol", "load_balancer_arn", "default_action", "type",
                          "redirect/protocol", "ssl_policy"),
 }
-BALANCERS = ("AWS::ElasticLoadBalancingV2::LoadBalancer", "aws_lb", "aws_alb")
 OLD_POLICIES = {"ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-2015-05",
                 "ELBSecurityPolicy-TLS-1-0-2015-04", "ELBSecurityPolicy-TLS-1-1-2017-01",
                 "ELBSecurityPolicy-FS-2018-06", "ELBSecurityPolicy-FS-1-1-2019-08"}
@@ -21,7 +21,7 @@ OLD_TLS13 = re.compile(r"^ELBSecurityPolicy-TLS13-1-[01]-")
 
 
 @rule(id="SEC106", name="load-balancer-http-listener-without-redirect", pillar="security",
-      severity="warning", resource_types=(*LISTENERS, *BALANCERS), bp=("SEC09-BP02",))
+      severity="warning", resource_types=(*LISTENERS, *ELBV2_TYPES), bp=("SEC09-BP02",))
 def load_balancer_http_listener_without_redirect(view):
     """Internet-facing load balancer serves plaintext HTTP or old TLS versions
 
@@ -77,8 +77,8 @@ def load_balancer_http_listener_without_redirect(view):
     for listener in view.resources(*LISTENERS):
         protocol_key, lb_key, actions_key, type_key, redirect_key, policy_key = \
             LISTENERS[listener.type]
-        balancers = view.referenced(listener, lb_key, BALANCERS)
-        if len(balancers) != 1 or _internet_facing(balancers[0]) is not True:
+        balancers = view.referenced(listener, lb_key, ELBV2_TYPES)
+        if len(balancers) != 1 or is_internet_facing(balancers[0]) is not True:
             continue
         balancer = balancers[0]
         default = "HTTP" if not listener.is_cloudformation else None
@@ -108,11 +108,3 @@ def load_balancer_http_listener_without_redirect(view):
                 yield listener.finding(policy_key, f"{protocol} listener {listener} of "
                                                    f"internet-facing load balancer {balancer} "
                                                    f"accepts TLS 1.0 or 1.1 ({policy})")
-
-
-def _internet_facing(balancer):
-    if balancer.is_cloudformation:
-        scheme = balancer.get("Scheme", "internet-facing")
-        return UNKNOWN if scheme is UNKNOWN else scheme == "internet-facing"
-    internal = as_bool(balancer.get("internal", False))
-    return UNKNOWN if internal is UNKNOWN else internal is False

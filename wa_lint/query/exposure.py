@@ -105,6 +105,20 @@ def ingress_rules(view: View) -> Iterator[Ingress]:
 
 
 
+# Elastic Load Balancing v2 (application, network, gateway) load balancers
+ELBV2_TYPES = ("AWS::ElasticLoadBalancingV2::LoadBalancer", "aws_lb", "aws_alb")
+
+
+def is_internet_facing(balancer: Resource) -> object:
+    """Whether an ELBv2 load balancer is internet-facing: CloudFormation ``Scheme`` (default
+    internet-facing), Terraform ``internal`` (default false); UNKNOWN when unresolved."""
+    if balancer.is_cloudformation:
+        scheme = balancer.get("Scheme", "internet-facing")
+        return UNKNOWN if scheme is UNKNOWN else scheme == "internet-facing"
+    internal = as_bool(balancer.get("internal", False))
+    return UNKNOWN if internal is UNKNOWN else internal is False
+
+
 # Users of a security group that the internet cannot reach past their own listeners: load
 # balancers answer only on their listener ports; the others never have a public address.
 LOAD_BALANCER_TYPES = ("AWS::ElasticLoadBalancingV2::LoadBalancer",
