@@ -128,3 +128,15 @@ def test_written_values_parameters_and_the_template(tmp_path):
     assert box.parameter("Missing") is None
     assert set(box.template["Outputs"]) == {"Id"}
     assert box.instance_count == 1
+
+
+def test_memo_computes_once_per_view(tmp_path):
+    view = view_of(tmp_path, """
+        Resources:
+          Box: {Type: AWS::EC2::Instance, Properties: {ImageId: ami-1}}
+        """)
+    calls = []
+    assert view.memo("k", lambda: calls.append(1) or len(calls)) == 1
+    assert view.memo("k", lambda: calls.append(1) or len(calls)) == 1
+    assert calls == [1]
+    assert View(view._model).memo("k", lambda: "fresh") == "fresh"   # a new rule run, a new memo

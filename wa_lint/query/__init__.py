@@ -11,7 +11,7 @@ rules need lives here or in a topic module beside this one (``iam``,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ..graph import Model, Node, NodeId
@@ -388,7 +388,15 @@ class View:
         self._excluded = excluded
         self._options = options or {}
         self._wrapped: dict[NodeId, Resource] = {}
+        self._memo: dict[object, object] = {}
         self.current: Resource | None = None   # the resource the rule is looking at
+
+    def memo(self, key: object, compute: Callable[[], object]) -> object:
+        """``compute()`` once for this view (one rule's run): for a walk over the whole run
+        that a rule would otherwise repeat for every resource it checks."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def option(self, name: str) -> object:
         """A rule parameter: the configured value, else the rule's declared default."""

@@ -292,7 +292,7 @@ def coverage(view: View, resource: Resource) -> object:
     UNKNOWN when a selection's predicate cannot be evaluated."""
     tags = _tags(resource)
     result: object = False
-    for _, body in _selections(view):
+    for _, body in view.memo(_selections, lambda: _selections(view)):
         if body is UNKNOWN:
             result = UNKNOWN
             continue

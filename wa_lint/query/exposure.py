@@ -284,7 +284,8 @@ def bucket_public_access_block(view: View, bucket: Resource) -> BlockPublicAcces
     configures them; a written ``PublicAccessBlockConfiguration`` or Terraform
     ``aws_s3_bucket_public_access_block`` leaves every flag it does not set off.
     """
-    account = account_public_access_block(view)
+    account = view.memo(account_public_access_block,
+                        lambda: account_public_access_block(view))
     if bucket.is_cloudformation:
         path = ("PublicAccessBlockConfiguration",)
         configured = bucket.get(path)

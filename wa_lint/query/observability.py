@@ -119,8 +119,10 @@ def alarms_on(view: View, resource: Resource, metrics: set, name: object = None)
     reference in its dimensions, or by a literal dimension value equal to ``name``. UNKNOWN
     when an alarm on those metrics has dimensions that cannot be resolved."""
     unknown = False
-    for alarm in view.resources(*METRIC_ALARM_TYPES):
-        if not alarm_metrics(alarm) & metrics:
+    watched = view.memo(alarm_metrics, lambda: [
+        (alarm, alarm_metrics(alarm)) for alarm in view.resources(*METRIC_ALARM_TYPES)])
+    for alarm, names in watched:
+        if not names & metrics:
             continue
         if resource in view.referenced(alarm):
             return True
