@@ -1,4 +1,5 @@
 from wa_lint.query import UNKNOWN, ZoneSet
+from wa_lint.query.network import VPC_SUBNETS, vpc_subnets
 from wa_lint.rule import rule
 
 # resource type -> (what it is, where its subnets or zones are written, severity)
@@ -46,11 +47,10 @@ FILE_SYSTEMS = {
     "aws_efs_file_system": ("aws_efs_mount_target", "file_system_id", "subnet_id",
                             "availability_zone_name"),
 }
-VPCS = {"AWS::EC2::VPC": ("AWS::EC2::Subnet", "VpcId"), "aws_vpc": ("aws_subnet", "vpc_id")}
 
 
 @rule(id="REL101", name="single-az", pillar="reliability", severity="error",
-      resource_types=(*TIERS, *FILE_SYSTEMS, *VPCS), bp=("REL10-BP01", "REL11-BP02"),
+      resource_types=(*TIERS, *FILE_SYSTEMS, *VPC_SUBNETS), bp=("REL10-BP01", "REL11-BP02"),
       options={"min-zones": 2})
 def single_az(view):
     """Multi-instance tier confined to a single Availability Zone
@@ -141,9 +141,8 @@ def single_az(view):
                                             f"in {_zone_count(zones, wanted)}",
                                       severity="warning")
 
-    for vpc in view.resources(*VPCS):
-        subnet_type, reference = VPCS[vpc.type]
-        subnets = view.referrers(vpc, (subnet_type,), path=reference)
+    for vpc in view.resources(*VPC_SUBNETS):
+        subnets = vpc_subnets(view, vpc)
         if not subnets:
             continue
         zones = view.subnet_zones(subnets)

@@ -1,22 +1,20 @@
 from wa_lint.query import UNKNOWN, as_int
 from wa_lint.query.placement import (
     ASG_TYPES,
+    ECS_SERVICE_TYPES,
+    FLEET_TYPES,
+    TARGET_GROUP_TYPES,
     load_balancer_attachments,
     scaling_minimum,
 )
 from wa_lint.rule import rule
 
-SERVICES = ("AWS::ECS::Service", "aws_ecs_service")
-TARGET_GROUPS = ("AWS::ElasticLoadBalancingV2::TargetGroup", "aws_lb_target_group",
-                 "aws_alb_target_group")
 CLASSIC = ("AWS::ElasticLoadBalancing::LoadBalancer", "aws_elb")
 INSTANCES = ("AWS::EC2::Instance", "aws_instance")
-FLEETS = (*ASG_TYPES, *SERVICES, "aws_autoscaling_attachment",
-          "aws_autoscaling_traffic_source_attachment")
 
 
 @rule(id="REL103", name="single-instance-tier", pillar="reliability", severity="warning",
-      resource_types=(*ASG_TYPES, *SERVICES, *TARGET_GROUPS, *CLASSIC),
+      resource_types=(*ASG_TYPES, *ECS_SERVICE_TYPES, *TARGET_GROUP_TYPES, *CLASSIC),
       bp=("REL10-BP01", "REL11-BP02"))
 def single_instance_tier(view):
     """Load-balanced tier runs a single instance or task
@@ -92,7 +90,7 @@ def single_instance_tier(view):
                                        f"but runs {count} instance{'s' if count != 1 else ''} "
                                        "until it scales out", severity="note")
 
-    for service in view.resources(*SERVICES):
+    for service in view.resources(*ECS_SERVICE_TYPES):
         cloudformation = service.is_cloudformation
         balancers = service.get("LoadBalancers" if cloudformation else "load_balancer")
         if balancers is UNKNOWN or not balancers:
@@ -117,14 +115,14 @@ def single_instance_tier(view):
             yield service.finding(key, f"ECS service {service} is behind a load balancer but "
                                        "runs one task until it scales out", severity="note")
 
-    for group in view.resources(*TARGET_GROUPS, *CLASSIC):
-        if view.referrers(group, FLEETS):
+    for group in view.resources(*TARGET_GROUP_TYPES, *CLASSIC):
+        if view.referrers(group, FLEET_TYPES):
             continue
         instances = _instance_targets(view, group)
         if instances is UNKNOWN or len(instances) != 1:
             continue
         path, instance = instances[0]
-        kind = "Target group" if group.type in TARGET_GROUPS else "Load balancer"
+        kind = "Target group" if group.type in TARGET_GROUP_TYPES else "Load balancer"
         yield group.finding(path, f"{kind} {group} sends all its traffic to a single EC2 "
                                   f"instance ({instance})")
 
@@ -134,7 +132,7 @@ def _instance_targets(view, group):
     registered instance; UNKNOWN when a target or a count cannot be resolved."""
     found = []
     if group.is_cloudformation:
-        key = "Targets" if group.type in TARGET_GROUPS else "Instances"
+        key = "Targets" if group.type in TARGET_GROUP_TYPES else "Instances"
         value = group.get(key)
         if value is UNKNOWN:
             return UNKNOWN

@@ -1,17 +1,13 @@
 from wa_lint.query import UNKNOWN, as_bool
-from wa_lint.query.placement import ASG_TYPES
+from wa_lint.query.placement import ASG_TYPES, FLEET_TYPES, TARGET_GROUP_TYPES
 from wa_lint.rule import rule
 
-TARGET_GROUPS = ("AWS::ElasticLoadBalancingV2::TargetGroup", "aws_lb_target_group",
-                 "aws_alb_target_group")
 CLASSIC = ("AWS::ElasticLoadBalancing::LoadBalancer",)
 TF_POLICIES = ("aws_lb_cookie_stickiness_policy", "aws_app_cookie_stickiness_policy")
-SCALERS = (*ASG_TYPES, "AWS::ECS::Service", "aws_ecs_service", "aws_autoscaling_attachment",
-           "aws_autoscaling_traffic_source_attachment")
 
 
 @rule(id="REL108", name="sticky-sessions", pillar="reliability", severity="warning",
-      resource_types=(*TARGET_GROUPS, *CLASSIC, *TF_POLICIES), bp="REL05-BP06")
+      resource_types=(*TARGET_GROUP_TYPES, *CLASSIC, *TF_POLICIES), bp="REL05-BP06")
 def sticky_sessions(view):
     """Load balancer pins clients to one target with sticky sessions
 
@@ -58,7 +54,7 @@ def sticky_sessions(view):
     Applications that keep no state on the instance but use stickiness for
     cache locality are reported too; suppress with the reason.
     """
-    for group in view.resources(*TARGET_GROUPS):
+    for group in view.resources(*TARGET_GROUP_TYPES):
         if group.is_cloudformation:
             sticky, where = UNKNOWN, None
             attributes = group.get("TargetGroupAttributes")
@@ -78,7 +74,7 @@ def sticky_sessions(view):
             where = (*path, "enabled") if "enabled" in block else path
         if sticky is not True:
             continue
-        scaled = bool(view.referrers(group, SCALERS))
+        scaled = bool(view.referrers(group, FLEET_TYPES))
         yield group.finding(where, f"Target group {group} uses sticky sessions"
                                    + (" in front of a scaling fleet" if scaled else ""),
                             severity=None if scaled else "note")
@@ -96,7 +92,7 @@ def sticky_sessions(view):
 
     for policy in view.resources(*TF_POLICIES):
         balancers = view.referenced(policy, "load_balancer")
-        scaled = any(view.referrers(balancer, SCALERS) for balancer in balancers)
+        scaled = any(view.referrers(balancer, FLEET_TYPES) for balancer in balancers)
         name = balancers[0] if balancers else policy
         yield policy.finding("load_balancer", f"Load balancer {name} uses sticky sessions"
                                               + (" in front of a scaling fleet" if scaled

@@ -1,12 +1,10 @@
 from wa_lint.query import UNKNOWN
-from wa_lint.query.network import is_public_subnet
+from wa_lint.query.network import VPC_SUBNETS, is_public_subnet, vpc_subnets
 from wa_lint.rule import rule
-
-VPCS = {"AWS::EC2::VPC": ("AWS::EC2::Subnet", "VpcId"), "aws_vpc": ("aws_subnet", "vpc_id")}
 
 
 @rule(id="REL115", name="vpc-tier-single-az", pillar="reliability", severity="warning",
-      resource_types=VPCS, bp=("REL10-BP01", "REL02-BP03"))
+      resource_types=VPC_SUBNETS, bp=("REL10-BP01", "REL02-BP03"))
 def vpc_tier_single_az(view):
     """Public or private subnet tier of a multi-AZ VPC sits in one Availability Zone
 
@@ -52,8 +50,7 @@ def vpc_tier_single_az(view):
     ```
     """
     for vpc in view.resources():
-        subnet_type, reference = VPCS[vpc.type]
-        subnets = view.referrers(vpc, (subnet_type,), path=reference)
+        subnets = vpc_subnets(view, vpc)
         if not subnets or view.subnet_zones(subnets).at_least(2) is not True:
             continue
         tiers: dict[str, list] = {"public": [], "private": []}

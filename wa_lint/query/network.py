@@ -37,6 +37,16 @@ TARGET_KEYS = ("GatewayId", "NatGatewayId", "TransitGatewayId", "EgressOnlyInter
                "vpc_endpoint_id")
 
 
+# VPC type -> (its subnet type, the subnet's reference to the VPC)
+VPC_SUBNETS = {"AWS::EC2::VPC": ("AWS::EC2::Subnet", "VpcId"), "aws_vpc": ("aws_subnet", "vpc_id")}
+
+
+def vpc_subnets(view: View, vpc: Resource) -> list[Resource]:
+    """The subnets of the run that a VPC holds."""
+    subnet_type, reference = VPC_SUBNETS[vpc.type]
+    return view.referrers(vpc, (subnet_type,), path=reference)
+
+
 def route_tables_of(view: View, subnet: Resource) -> object:
     """The route tables a subnet uses (explicit associations, else the main table).
 

@@ -24,6 +24,11 @@ APP_TIERS = {
 }
 ASG_TYPES = ("AWS::AutoScaling::AutoScalingGroup", "aws_autoscaling_group")
 ASG_ATTACHMENTS = ("aws_autoscaling_attachment", "aws_autoscaling_traffic_source_attachment")
+ECS_SERVICE_TYPES = ("AWS::ECS::Service", "aws_ecs_service")
+TARGET_GROUP_TYPES = ("AWS::ElasticLoadBalancingV2::TargetGroup", "aws_lb_target_group",
+                      "aws_alb_target_group")
+# what keeps several instances or tasks behind a load balancer
+FLEET_TYPES = (*ASG_TYPES, *ECS_SERVICE_TYPES, *ASG_ATTACHMENTS)
 
 
 def multi_az_app_tiers(view: View, near: Resource) -> list[Resource]:
