@@ -1,5 +1,5 @@
 from wa_lint.query import UNKNOWN, as_int
-from wa_lint.query.compute import SERVICE_TYPES
+from wa_lint.query.placement import ECS_SERVICE_TYPES
 from wa_lint.rule import rule
 
 PATHS = {
@@ -11,7 +11,7 @@ PATHS = {
 
 
 @rule(id="OPS111", name="ecs-deployment-downtime", pillar="operational-excellence",
-      severity="warning", resource_types=SERVICE_TYPES, bp=("OPS06-BP03", "REL11-BP01"))
+      severity="warning", resource_types=ECS_SERVICE_TYPES, bp=("OPS06-BP03", "REL11-BP01"))
 def ecs_deployment_downtime(view):
     """ECS rolling deployment may stop every task before new ones start
 

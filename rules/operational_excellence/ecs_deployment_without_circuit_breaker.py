@@ -1,5 +1,5 @@
 from wa_lint.query import UNKNOWN, as_bool
-from wa_lint.query.compute import SERVICE_TYPES
+from wa_lint.query.placement import ECS_SERVICE_TYPES
 from wa_lint.rule import rule
 
 PATHS = {
@@ -21,7 +21,7 @@ PATHS = {
 
 
 @rule(id="OPS106", name="ecs-deployment-without-circuit-breaker",
-      pillar="operational-excellence", severity="warning", resource_types=SERVICE_TYPES,
+      pillar="operational-excellence", severity="warning", resource_types=ECS_SERVICE_TYPES,
       bp=("OPS06-BP03", "OPS06-BP04"))
 def ecs_deployment_without_circuit_breaker(view):
     """ECS rolling deployment neither detects failure nor rolls back

@@ -1,5 +1,6 @@
 from wa_lint.query import UNKNOWN, as_bool, as_int
-from wa_lint.query.compute import DISTRIBUTION_TYPES, cache_behaviors
+from wa_lint.query.compute import cache_behaviors
+from wa_lint.query.edge import DISTRIBUTION_TYPES
 from wa_lint.rule import rule
 
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"   # Managed-CachingDisabled

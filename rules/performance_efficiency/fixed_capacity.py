@@ -1,5 +1,6 @@
 from wa_lint.query import UNKNOWN, as_int
-from wa_lint.query.compute import ASG_TYPES, SERVICE_TYPES, asg_scalers, scalable_target_of
+from wa_lint.query.compute import asg_scalers, scalable_target_of
+from wa_lint.query.placement import ASG_TYPES, ECS_SERVICE_TYPES
 from wa_lint.rule import rule
 
 SIZES = {"AWS::AutoScaling::AutoScalingGroup": ("MinSize", "MaxSize", "DesiredCapacity"),
@@ -7,7 +8,7 @@ SIZES = {"AWS::AutoScaling::AutoScalingGroup": ("MinSize", "MaxSize", "DesiredCa
 
 
 @rule(id="PERF103", name="fixed-capacity", pillar="performance-efficiency", severity="warning",
-      resource_types=(*ASG_TYPES, *SERVICE_TYPES), bp=("PERF02-BP05", "REL07-BP01"))
+      resource_types=(*ASG_TYPES, *ECS_SERVICE_TYPES), bp=("PERF02-BP05", "REL07-BP01"))
 def fixed_capacity(view):
     """Auto Scaling group or ECS service cannot scale with demand
 
@@ -76,7 +77,7 @@ def fixed_capacity(view):
         yield group.finding(max_key, f"Auto Scaling group {group} has no scaling policy and "
                                      f"its maximum size ({high}) leaves no room to scale out")
 
-    for service in view.resources(*SERVICE_TYPES):
+    for service in view.resources(*ECS_SERVICE_TYPES):
         cfn = service.is_cloudformation
         strategy = service.get("SchedulingStrategy" if cfn else "scheduling_strategy", "REPLICA")
         if strategy is UNKNOWN or str(strategy).upper() == "DAEMON":

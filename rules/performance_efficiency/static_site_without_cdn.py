@@ -1,5 +1,6 @@
 from wa_lint.query import UNKNOWN
-from wa_lint.query.compute import DISTRIBUTION_TYPES, distribution_origins
+from wa_lint.query.compute import distribution_origins
+from wa_lint.query.edge import DISTRIBUTION_TYPES
 from wa_lint.query.storage import bucket_name
 from wa_lint.rule import rule
 

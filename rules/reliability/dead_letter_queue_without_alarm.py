@@ -1,9 +1,10 @@
-from wa_lint.query.messaging import ALARM_TYPES, QUEUE_TYPES, dead_letter_queues, queue_alarms
+from wa_lint.query.messaging import QUEUE_TYPES, dead_letter_queues, queue_alarms
+from wa_lint.query.observability import METRIC_ALARM_TYPES
 from wa_lint.rule import rule
 
 
 @rule(id="REL303", name="dead-letter-queue-without-alarm", pillar="reliability",
-      severity="warning", resource_types=(*QUEUE_TYPES, *ALARM_TYPES),
+      severity="warning", resource_types=(*QUEUE_TYPES, *METRIC_ALARM_TYPES),
       bp=("REL05-BP04", "REL06-BP03", "OPS08-BP04"))
 def dead_letter_queue_without_alarm(view):
     """Dead-letter queue that nobody is alerted about

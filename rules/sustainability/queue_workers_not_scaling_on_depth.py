@@ -1,5 +1,5 @@
 from wa_lint.query import UNKNOWN, as_int
-from wa_lint.query.consumers import ASG_TYPES, SERVICE_TYPES, custom_consumers, receivers
+from wa_lint.query.consumers import custom_consumers, receivers
 from wa_lint.query.cost import (
     ASG_POLICIES,
     ASG_SCHEDULES,
@@ -8,6 +8,7 @@ from wa_lint.query.cost import (
     application_scaling,
     scales_on_custom_metric,
 )
+from wa_lint.query.placement import ASG_TYPES, ECS_SERVICE_TYPES
 from wa_lint.rule import rule
 
 QUEUES = ("AWS::SQS::Queue", "aws_sqs_queue")
@@ -84,7 +85,7 @@ def queue_workers_not_scaling_on_depth(view):
         for worker in custom_consumers(view, queue, index):
             if worker.type in ASG_TYPES:
                 fixed = _asg_fixed(view, worker)
-            elif worker.type in SERVICE_TYPES:
+            elif worker.type in ECS_SERVICE_TYPES:
                 fixed = _service_fixed(view, worker)
             else:
                 continue

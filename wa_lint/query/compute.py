@@ -6,11 +6,10 @@ import json
 from collections.abc import Iterator
 
 from . import UNKNOWN, Resource, View
+from .placement import SCALABLE_TARGETS
 
 TASK_DEFINITION_TYPES = ("AWS::ECS::TaskDefinition", "aws_ecs_task_definition")
 CLUSTER_TYPES = ("AWS::ECS::Cluster", "aws_ecs_cluster")
-SERVICE_TYPES = ("AWS::ECS::Service", "aws_ecs_service")
-FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "aws_lambda_function")
 
 
 def container_definitions(task: Resource) -> object:
@@ -66,7 +65,6 @@ def cluster_settings(cluster: Resource) -> Iterator[tuple[tuple, object, object]
 
 
 # -- content delivery ---------------------------------------------------------------
-DISTRIBUTION_TYPES = ("AWS::CloudFront::Distribution", "aws_cloudfront_distribution")
 
 
 def distribution_origins(view: View, distribution: Resource) -> list[tuple[tuple, object, list]]:
@@ -120,11 +118,9 @@ def s3_origin_ids(view: View, distribution: Resource) -> object:
 
 
 # -- elasticity -----------------------------------------------------------------------
-ASG_TYPES = ("AWS::AutoScaling::AutoScalingGroup", "aws_autoscaling_group")
 ASG_SCALERS = ("AWS::AutoScaling::ScalingPolicy", "AWS::AutoScaling::ScheduledAction",
                "AWS::ECS::CapacityProvider", "aws_autoscaling_policy", "aws_autoscaling_schedule",
                "aws_ecs_capacity_provider")
-SCALABLE_TARGET_TYPES = ("AWS::ApplicationAutoScaling::ScalableTarget", "aws_appautoscaling_target")
 
 
 def asg_scalers(view: View, group: Resource) -> list[Resource]:
@@ -136,10 +132,10 @@ def scalable_target_of(view: View, resource: Resource, name: object) -> object:
     """Whether an Application Auto Scaling target scales ``resource``: True, False, or UNKNOWN
     when some target's resource id cannot be read. ``name`` is the resource's literal name,
     matched against the last part of a literal ``ResourceId`` (``service/cluster/name``)."""
-    if view.referrers(resource, SCALABLE_TARGET_TYPES):
+    if view.referrers(resource, SCALABLE_TARGETS):
         return True
     unknown = False
-    for target in view.resources(*SCALABLE_TARGET_TYPES):
+    for target in view.resources(*SCALABLE_TARGETS):
         resource_id = target.get("ResourceId" if target.is_cloudformation else "resource_id")
         if isinstance(resource_id, str):
             if isinstance(name, str) and resource_id.rsplit("/", 1)[-1] == name:

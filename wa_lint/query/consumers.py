@@ -16,11 +16,10 @@ from fnmatch import fnmatchcase
 from ..values import ResourceRef
 from . import Resource, View, flatten
 from .iam import IDENTITY, TRUST, Statement, policy_statements
+from .messaging import ROLE_TYPES
+from .placement import ASG_TYPES
 
-ROLE_TYPES = ("AWS::IAM::Role", "aws_iam_role")
 WORKER_SERVICES = ("ec2.amazonaws.com", "ecs-tasks.amazonaws.com")
-ASG_TYPES = ("AWS::AutoScaling::AutoScalingGroup", "aws_autoscaling_group")
-SERVICE_TYPES = ("AWS::ECS::Service", "aws_ecs_service")
 
 # policy holder type -> [(referenced types, path in the holder)] leading to its roles
 _POLICY_TO_ROLES = {

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from ..values import UNKNOWN
 from . import Resource, View
+from .placement import SCALABLE_TARGETS
 
-SCALABLE_TARGETS = ("AWS::ApplicationAutoScaling::ScalableTarget", "aws_appautoscaling_target")
 SCALING_POLICIES = ("AWS::ApplicationAutoScaling::ScalingPolicy", "aws_appautoscaling_policy")
 RESOURCE_ID = {"AWS::ApplicationAutoScaling::ScalableTarget": "ResourceId",
                "AWS::ApplicationAutoScaling::ScalingPolicy": "ResourceId",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..values import UNKNOWN
 from . import Resource, View, as_bool, as_int
+from .messaging import FUNCTION_TYPES
 from .network import is_public_subnet, subnets_referenced
 
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
@@ -123,7 +124,6 @@ def is_internet_facing(balancer: Resource) -> object:
 # balancers answer only on their listener ports; the others never have a public address.
 LOAD_BALANCER_TYPES = ("AWS::ElasticLoadBalancingV2::LoadBalancer",
                        "AWS::ElasticLoadBalancing::LoadBalancer", "aws_lb", "aws_alb", "aws_elb")
-FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "aws_lambda_function")
 PRIVATE_ONLY_TYPES = ("AWS::EC2::VPCEndpoint", "aws_vpc_endpoint", "AWS::EFS::MountTarget",
                       "aws_efs_mount_target", "AWS::ElastiCache::CacheCluster",
                       "AWS::ElastiCache::ReplicationGroup", "aws_elasticache_cluster",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..values import UNKNOWN, ResourceRef
 from . import Resource, View, as_bool, as_int, flatten, path_under
 from .embedded import embedded_json
+from .observability import METRIC_ALARM_TYPES
 
 QUEUE_TYPES = ("AWS::SQS::Queue", "aws_sqs_queue")
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "aws_lambda_function")
@@ -275,7 +276,6 @@ def queue_by_arn(view: View, arn: object) -> Resource | None:
     return found[0] if len(found) == 1 else None
 
 
-ALARM_TYPES = ("AWS::CloudWatch::Alarm", "aws_cloudwatch_metric_alarm")
 
 
 def dead_letter_queues(view: View) -> list[Resource]:
@@ -306,11 +306,11 @@ def _receives_failures(view: View, queue: Resource) -> bool:
 
 def queue_alarms(view: View, queue: Resource) -> list[Resource]:
     """CloudWatch alarms on a queue: by reference, or by its literal name in a dimension."""
-    alarms = view.referrers(queue, ALARM_TYPES)
+    alarms = view.referrers(queue, METRIC_ALARM_TYPES)
     name = queue.get("QueueName" if queue.is_cloudformation else "name")
     if alarms or not isinstance(name, str):
         return alarms
-    for alarm in view.resources(*ALARM_TYPES):
+    for alarm in view.resources(*METRIC_ALARM_TYPES):
         if alarm.is_cloudformation:
             values = [value for _, value in alarm.values("Dimensions/*/Value")]
             values += [value for _, value in
