@@ -31,6 +31,8 @@ import re
 import sys
 from pathlib import Path
 
+from wa_lint.load.terraform import bare_expression, interpolation_end
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
 HEADER = "# Generated from {name} by tests/tools/tf_json_to_hcl.py: edit the JSON, then rerun it."
@@ -85,30 +87,6 @@ def _pairs(pairs: list) -> dict:
 
 # -- strings --------------------------------------------------------------------------
 
-def _interpolation_end(text: str, start: int) -> int:
-    """Index of the ``}`` closing the interpolation whose ``${`` is at ``start``; -1 if none."""
-    depth = 0
-    position = start + 2
-    quoted = False
-    while position < len(text):
-        char = text[position]
-        if quoted:
-            if char == "\\":
-                position += 2
-                continue
-            if char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0:
-                return position
-            depth -= 1
-        position += 1
-    return -1
-
 
 def _parts(text: str) -> list[tuple[bool, str]]:
     """Split a template into (is_interpolation, text) parts; ``$${`` stays literal."""
@@ -121,7 +99,7 @@ def _parts(text: str) -> list[tuple[bool, str]]:
             position += 3
             continue
         if text.startswith(("${", "%{"), position):
-            end = _interpolation_end(text, position)
+            end = interpolation_end(text, position)
             if end < 0:
                 literal.append(text[position:])
                 break
@@ -192,10 +170,7 @@ def render_string(text: str, indent: str) -> str:
 
 
 def render_bare(text: str) -> str:
-    text = text.strip()
-    if text.startswith("${") and text.endswith("}") and _interpolation_end(text, 0) == len(text) - 1:
-        return text[2:-1].strip()
-    return text
+    return bare_expression(text.strip())
 
 
 # -- values ---------------------------------------------------------------------------

@@ -30,7 +30,7 @@ import textwrap
 
 from .document import TERRAFORM, Document
 from .source import MAX_DEPTH, LoadError, Locations, Span, too_deep
-from .terraform import COMMENT, build
+from .terraform import COMMENT, bare_expression, build
 
 MAX_HCL_BYTES = 8 * 1024 * 1024      # Lark parses about 1 MB/s; real modules are far smaller
 LABELS = {"resource": 2, "data": 2, "ephemeral": 2}
@@ -251,7 +251,7 @@ class _Walker:
     def _block_body(self, block, block_type: str, pointer: tuple, within: tuple) -> dict:
         body = _bare_meta_arguments(self.body(block.body, pointer, within))
         if block_type == "variable" and "type" in body:
-            body["type"] = _bare(body["type"])
+            body["type"] = bare_expression(body["type"])
         if block_type in LABELS:
             comment, line = self._block_comments(block)
             if comment:
@@ -387,43 +387,19 @@ class _Walker:
         return header
 
 
-def _bare(value: object) -> object:
-    """``"${aws.west}"`` -> ``"aws.west"``: how HCL JSON writes an expression-only argument."""
-    if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
-        depth, quoted, index = 0, False, 2
-        while index < len(value) - 1:       # the first "${" must close at the very end
-            char = value[index]
-            if quoted:
-                if char == "\\":
-                    index += 1
-                elif char == '"':
-                    quoted = False
-            elif char == '"':
-                quoted = True
-            elif char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-                if depth < 0:
-                    return value
-            index += 1
-        return value[2:-1].strip() if depth == 0 else value
-    return value
-
-
 def _bare_meta_arguments(body: dict) -> dict:
     """Meta-arguments whose JSON form is a bare reference string, not a template."""
     if "provider" in body:
-        body["provider"] = _bare(body["provider"])
+        body["provider"] = bare_expression(body["provider"])
     if isinstance(body.get("depends_on"), list):
-        body["depends_on"] = [_bare(item) for item in body["depends_on"]]
+        body["depends_on"] = [bare_expression(item) for item in body["depends_on"]]
     if isinstance(body.get("providers"), dict):
-        body["providers"] = {key: _bare(item) for key, item in body["providers"].items()}
+        body["providers"] = {key: bare_expression(item) for key, item in body["providers"].items()}
     for lifecycle in body.get("lifecycle") or ():
         if isinstance(lifecycle, dict):
             for key in ("ignore_changes", "replace_triggered_by"):
                 if isinstance(lifecycle.get(key), list):
-                    lifecycle[key] = [_bare(item) for item in lifecycle[key]]
+                    lifecycle[key] = [bare_expression(item) for item in lifecycle[key]]
     return body
 
 

@@ -20,6 +20,41 @@ META_ARGUMENTS = ("count", "for_each", "provider", "depends_on", "lifecycle", "c
 COMMENT = "//"
 
 
+def interpolation_end(text: str, start: int) -> int:
+    """Index of the ``}`` that closes the ``${`` at ``start``, skipping braces inside quoted
+    strings of the expression; -1 when it does not close."""
+    depth = 0
+    position = start + 2
+    quoted = False
+    while position < len(text):
+        char = text[position]
+        if quoted:
+            if char == "\\":
+                position += 2
+                continue
+            if char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return position
+            depth -= 1
+        position += 1
+    return -1
+
+
+def bare_expression(value: object) -> object:
+    """``"${aws.west}"`` -> ``"aws.west"``: a string that is one whole interpolation, as HCL
+    JSON writes an expression-only argument; anything else unchanged."""
+    if isinstance(value, str) and value.startswith("${") and value.endswith("}") and \
+            interpolation_end(value, 0) == len(value) - 1:
+        return value[2:-1].strip()
+    return value
+
+
 def looks_like_configuration(data: object) -> bool:
     if not isinstance(data, dict) or not data:
         return False
