@@ -134,12 +134,21 @@ def _load_hcl(path: Path, display: str) -> Document:
 
 
 def _load_json(text: str, display: str) -> Document | None:
-    data, locations = parse_json(text, display, pairs_hook=terraform.merge_duplicate_pairs)
+    repeated: list[bool] = []
+
+    def merge(pairs: list) -> dict:
+        merged = terraform.merge_duplicate_pairs(pairs)
+        if len(merged) < len(pairs):
+            repeated.append(True)
+        return merged
+
+    data, locations = parse_json(text, display, pairs_hook=merge)
     if plan.looks_like_plan(data):
         return plan.build(display, data, locations)
     if isinstance(data, dict) and ("AWSTemplateFormatVersion" in data or "Resources" in data):
-        # CloudFormation does not allow duplicate keys: parse again, strictly
-        data, locations = parse_json(text, display)
+        if repeated:
+            # CloudFormation does not allow duplicate keys: parse again, strictly, for the error
+            data, locations = parse_json(text, display)
         if cfn.looks_like_template(data, _has_typed_resources(data.get("Resources"))):
             return cfn.build(display, data, locations)
         return None
