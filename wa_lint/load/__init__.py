@@ -171,12 +171,8 @@ def _load_yaml(text: str, display: str) -> Document | None:
     if not cfn.looks_like_template(keys, typed):
         return None
     if more:
-        lines = text.splitlines()
-        end = root.end_mark.line if root is not None else 0
-        marker = next((number + 1 for number in range(end, min(more, len(lines)))
-                       if lines[number].startswith(("---", "..."))), more)
         raise LoadError(display, "a CloudFormation template must be a single YAML document "
-                                 "(found another one)", marker, 1)
+                                 "(found another one)", more, 1)
     data = construct(root, display)
     locations: Locations = YamlLocations(root)
     return cfn.build(display, data, locations)

@@ -57,16 +57,26 @@ def _mark(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _next_document_line(text: str, root: Node | None, start: int) -> int:
+    """The line of the marker that ends the first document; the parser reports the next
+    document's first token, which can come a line or more later."""
+    lines = text.splitlines()
+    end = root.end_mark.line if root is not None else 0
+    return next((number + 1 for number in range(end, min(start, len(lines)))
+                 if lines[number].startswith(("---", "..."))), start)
+
+
 def compose(text: str, display: str) -> tuple[Node | None, int]:
     """Compose the first YAML document.
 
-    Returns the root node and, when another document follows, the line where
-    it starts (else 0).
+    Returns the root node and, when another document follows, the line of its
+    ``---`` (or ``...``) marker, else 0.
     """
     loader = _Loader(text)
     try:
         root = loader.get_node() if loader.check_node() else None
-        more = loader.peek_event().start_mark.line + 1 if loader.check_node() else 0
+        more = _next_document_line(text, root, loader.peek_event().start_mark.line + 1) \
+            if loader.check_node() else 0
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "YAML syntax error"
