@@ -164,9 +164,6 @@ def load_documents(paths: Sequence[str | Path], errors: list[RunError],
         except LoadError as exc:
             load_errors.append(exc)
             continue
-        except RecursionError:
-            load_errors.append(LoadError(candidate.display, "nesting too deep to read"))
-            continue
         if document is None:
             skipped.append(candidate.display)
         else:

@@ -106,6 +106,13 @@ def _might_be_template(text: str, display: str) -> bool:
 def load_file(path: Path, display: str | None = None) -> Document | None:
     """Read, parse and classify one file (see the module docstring)."""
     display = display or display_path(path)
+    try:
+        return _load_file(path, display)
+    except RecursionError:
+        raise LoadError(display, "nesting too deep to read") from None
+
+
+def _load_file(path: Path, display: str) -> Document | None:
     name = display.lower()
     if name.endswith(HCL_SUFFIX):
         return _load_hcl(path, display)

@@ -84,10 +84,6 @@ def expand(documents: list[Document], load: Callable[[Path, str], Document | Non
                     failed.add(name)
                     errors.append(exc)
                     continue
-                except RecursionError:
-                    failed.add(name)
-                    errors.append(LoadError(name, "nesting too deep to read"))
-                    continue
                 if document is not None and document.format == TERRAFORM:
                     group.append(document)
             loaded[directory] = group
