@@ -92,7 +92,6 @@ class Results:
     model: Model
     timings: dict[str, float] = field(default_factory=dict)
     fixed: list[dict] = field(default_factory=list)   # baseline entries no longer found
-    excluded: list[str] = field(default_factory=list)
 
     @property
     def active(self) -> list[Result]:
@@ -144,7 +143,7 @@ def json_pointer(path: Iterable) -> str:
 
 
 def load_documents(paths: Sequence[str | Path], errors: list[RunError],
-                   settings: Settings | None = None, excluded: list[str] | None = None
+                   settings: Settings | None = None
                    ) -> tuple[list[Document], list[str], list[str]]:
     """Discover and load; bad files become errors, non-templates are skipped quietly."""
     settings = settings or Settings()
@@ -152,10 +151,7 @@ def load_documents(paths: Sequence[str | Path], errors: list[RunError],
     documents, skipped, warnings = [], [], []
     candidates = list(discover(paths, load_errors))
     if settings.exclude is not None:
-        kept = [c for c in candidates if not settings.exclude(c.display)]
-        if excluded is not None:
-            excluded.extend(c.display for c in candidates if settings.exclude(c.display))
-        candidates = kept
+        candidates = [c for c in candidates if not settings.exclude(c.display)]
     for done, candidate in enumerate(candidates, 1):
         if settings.progress is not None:
             settings.progress("reading", done, len(candidates))
@@ -337,9 +333,8 @@ def lint(paths: Sequence[str | Path], rules: Sequence[RuleSpec],
     """Load, build the graph and check: the whole pipeline short of reporting."""
     settings = settings or Settings()
     errors: list[RunError] = []
-    excluded: list[str] = []
     started = time.perf_counter()
-    documents, skipped, warnings = load_documents(paths, errors, settings, excluded)
+    documents, skipped, warnings = load_documents(paths, errors, settings)
     loaded = time.perf_counter()
     model = build_graph(documents)
     warnings.extend(model.warnings)
@@ -356,4 +351,4 @@ def lint(paths: Sequence[str | Path], rules: Sequence[RuleSpec],
     return Results(results=results, errors=errors, warnings=warnings, documents=documents,
                    skipped=skipped, rules=list(rules), model=model,
                    timings={"load": loaded - started, "graph": built - loaded,
-                            "check": checked - built}, fixed=fixed, excluded=excluded)
+                            "check": checked - built}, fixed=fixed)

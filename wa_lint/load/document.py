@@ -40,7 +40,6 @@ class ModuleCall:
     parent: str       # address of the calling module ("" for the root module)
     name: str         # the call's name ("vpc")
     body: dict        # the module block as written: source, inputs, count ...
-    file: str         # the file holding the module block
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def parse(text: str, display: str) -> tuple:
         line, column = getattr(exc, "line", 0) or 0, getattr(exc, "column", 0) or 0
         if line < 0:
             line, column = text.count("\n") + 1, 1
-        found = _describe(exc, text)
+        found = _describe(exc)
         raise LoadError(display, f"invalid HCL: {found}", line, column) from None
     except RecursionError:
         raise LoadError(display, f"nesting deeper than {MAX_DEPTH} levels") from None
@@ -108,7 +108,7 @@ def parse(text: str, display: str) -> tuple:
         raise LoadError(display, f"invalid HCL: {str(exc).splitlines()[0]}") from None
 
 
-def _describe(exc: Exception, text: str) -> str:
+def _describe(exc: Exception) -> str:
     token = getattr(exc, "token", None)
     if token is not None:
         if getattr(token, "type", "") == "$END":

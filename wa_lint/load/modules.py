@@ -126,8 +126,7 @@ def expand(documents: list[Document], load: Callable[[Path, str], Document | Non
                 notes.append(f"{where}: {address} source {source!r} has no Terraform files")
                 continue
             reached.add(target)
-            call = ModuleCall(address=address, root=root, parent=parent, name=name,
-                              body=body, file=document.path)
+            call = ModuleCall(address=address, root=root, parent=parent, name=name, body=body)
             children.extend(_instance(child, call) for child in module_documents)
             follow(root, address, target, module_documents, (*chain, target))
 
