@@ -20,6 +20,7 @@ name the key and the file. Paths in the file (``exclude``, ``per-path``,
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -280,14 +281,18 @@ def build_settings(config: Config, rules: Sequence[RuleSpec], all_rules: Sequenc
                  {rule_id: level for token, level in p.severity.items()
                   for rule_id in resolve_tokens([token], all_rules, f"{where}: 'per-path'")})
                 for p in config.per_path]
-    root = config.root
+    root = config.root.resolve()
+
+    @functools.cache
+    def relative_path(path: str) -> str:       # asked once per candidate and per finding
+        return relative_to_root(path, root)
 
     def excluded(path: str) -> bool:
-        relative = relative_to_root(path, root)
+        relative = relative_path(path)
         return any(pattern.match(relative) for pattern in excludes)
 
     def per_path_settings(path: str) -> tuple[frozenset, dict[str, str]]:
-        relative = relative_to_root(path, root)
+        relative = relative_path(path)
         ignored: set[str] = set()
         levels: dict[str, str] = {}
         for pattern, ids, severities in per_path:
