@@ -3,6 +3,7 @@ import re
 from wa_lint.query import UNKNOWN
 from wa_lint.query.cost import raw_text
 from wa_lint.query.messaging import sam_events
+from wa_lint.query.stepfunctions import EXPRESS_LIMIT
 from wa_lint.rule import rule
 
 # type -> (workflow type key, definition keys)
@@ -26,7 +27,6 @@ NEEDS_STANDARD = re.compile(
     re.IGNORECASE)
 TIMEOUT = re.compile(r"(?:TimeoutSeconds|HeartbeatSeconds)\\*\"?\s*[:=]\s*(\d+)")
 EXTERNAL = ("templatefile(", "file(", "DefinitionS3Location", "DefinitionUri")
-EXPRESS_LIMIT = 300
 
 
 @rule(id="COST107", name="step-functions-standard-for-short-high-volume",

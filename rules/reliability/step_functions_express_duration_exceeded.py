@@ -1,5 +1,6 @@
 from wa_lint.query import UNKNOWN, as_int
 from wa_lint.query.stepfunctions import (
+    EXPRESS_LIMIT,
     STATE_MACHINE_TYPES,
     definition,
     express_scope,
@@ -8,8 +9,6 @@ from wa_lint.query.stepfunctions import (
     states,
 )
 from wa_lint.rule import rule
-
-EXPRESS_LIMIT = 300
 
 
 @rule(id="REL405", name="step-functions-express-duration-exceeded", pillar="reliability",

@@ -4,15 +4,13 @@ import re
 from wa_lint.query import UNKNOWN
 from wa_lint.query.iam import (
     IDENTITY,
+    IDENTITY_TYPES,
     POLICY_DOCUMENT_DATA,
-    POLICY_LOCATIONS,
     condition_entries,
     policy_statements,
 )
 from wa_lint.rule import rule
 
-IDENTITY_TYPES = tuple(name for name, places in POLICY_LOCATIONS.items()
-                       if any(kind == IDENTITY for _, kind in places))
 PASS_ROLE = re.compile(r"^iam:pass(r(o(le?)?)?)?\*?$", re.IGNORECASE)
 EVERY_ROLE = re.compile(r"^arn:aws[a-z-]*:iam::(\*|\d{12}):role/\*$")
 WRITTEN_EVERY_ROLE = re.compile(r":iam::(\$\{[^}]*\}|[^:\"]*):role/\*\"")

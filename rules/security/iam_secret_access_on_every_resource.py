@@ -4,15 +4,13 @@ import re
 from wa_lint.query import UNKNOWN
 from wa_lint.query.iam import (
     IDENTITY,
+    IDENTITY_TYPES,
     POLICY_DOCUMENT_DATA,
-    POLICY_LOCATIONS,
     condition_entries,
     policy_statements,
 )
 from wa_lint.rule import rule
 
-IDENTITY_TYPES = tuple(name for name, places in POLICY_LOCATIONS.items()
-                       if any(kind == IDENTITY for _, kind in places))
 # action (lower case) -> (what it reads, ARN of "every one" of them)
 READERS = {
     "kms:decrypt": ("KMS key", re.compile(r"^arn:aws[a-z-]*:kms:[^:]*:[^:]*:key/\*$")),

@@ -71,6 +71,9 @@ POLICY_LOCATIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "aws_backup_vault_policy": (("policy", RESOURCE),),
 }
 POLICY_DOCUMENT_DATA = "aws_iam_policy_document"
+# resources that write or attach identity-based policies
+IDENTITY_TYPES = tuple(name for name, places in POLICY_LOCATIONS.items()
+                       if any(kind == IDENTITY for _, kind in places))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .embedded import embedded_json
 STATE_MACHINE_TYPES = ("AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine",
                        "aws_sfn_state_machine")
 MAX_DEPTH = 20
+EXPRESS_LIMIT = 300   # seconds an Express workflow may run
 
 
 @dataclass(frozen=True)
