@@ -23,17 +23,20 @@ FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "aws_lam
 FAILURE_KEYS = frozenset({"RedrivePolicy", "redrive_policy", "DeadLetterConfig",
                           "dead_letter_config", "DeadLetterQueue", "OnFailure", "on_failure",
                           "deadLetterTargetArn", "DestinationConfig", "destination_config"})
+_SUCCESS_KEYS = frozenset({"OnSuccess", "on_success"})
 ASYNC_SAM_EVENTS = frozenset({"S3", "SNS", "EventBridgeRule", "CloudWatchEvent", "Schedule",
                               "ScheduleV2", "CloudWatchLogs", "IoTRule", "AlexaSkill", "Cognito"})
 STREAM_OR_QUEUE_SAM_EVENTS = frozenset({"SQS", "Kinesis", "DynamoDB", "MSK", "MQ",
                                         "SelfManagedKafka", "DocumentDB"})
 
 
-def is_failure_target(view: View, resource: Resource) -> bool:
-    """Whether something sends its failures to ``resource`` (it is a DLQ or a destination)."""
+def is_failure_target(view: View, resource: Resource, *, successes: bool = True) -> bool:
+    """Whether something sends its failures to ``resource`` (it is a DLQ or a destination);
+    with ``successes=False`` a reference under an on-success destination does not count."""
     for referrer in view.referrers(resource):
         for path in view.reference_paths(referrer, resource):
-            if any(isinstance(part, str) and part in FAILURE_KEYS for part in path):
+            parts = {part for part in path if isinstance(part, str)}
+            if parts & FAILURE_KEYS and (successes or not parts & _SUCCESS_KEYS):
                 return True
     return False
 
@@ -286,22 +289,11 @@ def dead_letter_queues(view: View) -> list[Resource]:
             if redrive.dead_letter_queue is not None and redrive.dead_letter_queue != queue:
                 found.setdefault(redrive.dead_letter_queue.id, redrive.dead_letter_queue)
     for queue in view.resources(*QUEUE_TYPES):
-        if queue.id not in found and _receives_failures(view, queue):
+        if queue.id not in found and is_failure_target(view, queue, successes=False):
             found[queue.id] = queue
     return list(found.values())
 
 
-_SUCCESS_KEYS = frozenset({"OnSuccess", "on_success"})
-
-
-def _receives_failures(view: View, queue: Resource) -> bool:
-    """Like ``is_failure_target``, but an on-success destination does not count."""
-    for referrer in view.referrers(queue):
-        for path in view.reference_paths(referrer, queue):
-            parts = {part for part in path if isinstance(part, str)}
-            if parts & FAILURE_KEYS and not parts & _SUCCESS_KEYS:
-                return True
-    return False
 
 
 def queue_alarms(view: View, queue: Resource) -> list[Resource]:
