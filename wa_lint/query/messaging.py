@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..values import UNKNOWN, ResourceRef
 from . import Resource, View, as_bool, as_int, flatten, path_under
 from .embedded import embedded_json
-from .observability import METRIC_ALARM_TYPES
+from .observability import METRIC_ALARM_TYPES, alarm_dimension_values
 
 QUEUE_TYPES = ("AWS::SQS::Queue", "aws_sqs_queue")
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "aws_lambda_function")
@@ -303,19 +303,7 @@ def queue_alarms(view: View, queue: Resource) -> list[Resource]:
     if alarms or not isinstance(name, str):
         return alarms
     for alarm in view.resources(*METRIC_ALARM_TYPES):
-        if alarm.is_cloudformation:
-            values = [value for _, value in alarm.values("Dimensions/*/Value")]
-            values += [value for _, value in
-                       alarm.values("Metrics/*/MetricStat/Metric/Dimensions/*/Value")]
-        else:
-            dimensions = alarm.get("dimensions")
-            values = list(dimensions.values()) if isinstance(dimensions, dict) else []
-            for _, query in alarm.blocks("metric_query"):
-                metric = query.get("metric")
-                metric = metric[0] if isinstance(metric, list) and metric else metric
-                if isinstance(metric, dict) and isinstance(metric.get("dimensions"), dict):
-                    values += list(metric["dimensions"].values())
-        if name in values:
+        if name in alarm_dimension_values(alarm):
             alarms.append(alarm)
     return alarms
 

@@ -114,6 +114,19 @@ def alarm_metrics(alarm: Resource) -> set:
     return {name for name in names if isinstance(name, str)}
 
 
+def alarm_dimension_values(alarm: Resource) -> list:
+    """The values of a metric alarm's dimensions, its metric-math queries' included."""
+    cfn = alarm.is_cloudformation
+    values = [value for _, value in alarm.values("Dimensions/*/Value" if cfn else "dimensions")]
+    values += [value for _, value in alarm.values(
+        "Metrics/*/MetricStat/Metric/Dimensions/*/Value" if cfn else
+        "metric_query/*/metric/dimensions")]
+    flat = []
+    for value in values:
+        flat.extend(value.values() if isinstance(value, dict) else [value])
+    return flat
+
+
 def alarms_on(view: View, resource: Resource, metrics: set, name: object = None) -> object:
     """Whether some metric alarm of the run watches one of ``metrics`` of ``resource``: by a
     reference in its dimensions, or by a literal dimension value equal to ``name``. UNKNOWN
@@ -126,15 +139,7 @@ def alarms_on(view: View, resource: Resource, metrics: set, name: object = None)
             continue
         if resource in view.referenced(alarm):
             return True
-        cfn = alarm.is_cloudformation
-        values = [value for _, value in alarm.values("Dimensions/*/Value" if cfn else
-                                                     "dimensions")]
-        values += [value for _, value in alarm.values(
-            "Metrics/*/MetricStat/Metric/Dimensions/*/Value" if cfn else
-            "metric_query/*/metric/dimensions")]
-        flat = []
-        for value in values:
-            flat.extend(value.values() if isinstance(value, dict) else [value])
+        flat = alarm_dimension_values(alarm)
         if isinstance(name, str) and name in flat:
             return True
         if any(value is UNKNOWN for value in flat):
