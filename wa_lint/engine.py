@@ -18,7 +18,7 @@ from pathlib import Path
 from .graph import Model, build_graph
 from .load import Document, LoadError, discover, display_path, expand_modules, load_file
 from .query import View
-from .rule import SEVERITIES, Finding, RuleSpec
+from .rule import PILLARS, SEVERITIES, Finding, RuleSpec
 from .suppress import Baseline, Declared, baseline_key, declared
 
 MAX_CRASHES_PER_RULE = 5
@@ -111,6 +111,13 @@ class Results:
     @property
     def resource_count(self) -> int:
         return sum(1 for node in self.model.nodes.values() if node.mode == "managed")
+
+    def count_by_pillar(self) -> dict[str, dict[str, int]]:
+        """Active findings per pillar and severity, every pillar and severity present."""
+        counts = {pillar: dict.fromkeys(SEVERITIES, 0) for pillar in PILLARS}
+        for result in self.active:
+            counts[result.rule.pillar][result.severity] += 1
+        return counts
 
     def count_by_severity(self) -> dict[str, int]:
         counts = Counter(result.severity for result in self.active)

@@ -499,17 +499,16 @@ def context(results: Results, timestamp: bool = False) -> dict:
     pillar_rules: dict[str, list] = defaultdict(list)
     for spec in results.rules:
         pillar_rules[spec.pillar].append(spec)
-    counts: dict[str, Counter] = defaultdict(Counter)
+    counts = results.count_by_pillar()
     failing: dict[str, set] = defaultdict(set)
     for result in active:
-        counts[result.rule.pillar][result.severity] += 1
         failing[result.rule.pillar].add(result.rule.id)
     scorecard = []
     for pillar in PILLARS:
         checked = sorted(pillar_rules.get(pillar, []), key=lambda spec: spec.id)
         passed = [spec for spec in checked if spec.id not in failing[pillar]]
         row = counts[pillar]
-        if not checked and not row:
+        if not checked and not any(row.values()):
             state, label = "none", "not checked"
         elif row["error"]:
             state, label = "error", "errors"

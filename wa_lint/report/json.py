@@ -7,7 +7,6 @@ from collections import Counter
 
 from .. import __version__
 from ..engine import Results
-from ..rule import PILLARS
 
 
 def as_dict(results: Results) -> dict:
@@ -41,7 +40,7 @@ def as_dict(results: Results) -> dict:
         **({"rule_id": error.rule_id, "resource": error.resource} if error.kind == "rule" else {}),
     } for error in results.errors]
     formats = Counter(document.format for document in results.documents)
-    by_pillar = Counter(result.rule.pillar for result in results.active)
+    by_pillar = {pillar: sum(row.values()) for pillar, row in results.count_by_pillar().items()}
     return {
         "tool": {"name": "wa-lint", "version": __version__},
         "findings": findings,
@@ -58,7 +57,7 @@ def as_dict(results: Results) -> dict:
             "suppressed": len(results.suppressed),
             "fixed": len(results.fixed),
             "by_severity": results.count_by_severity(),
-            "by_pillar": {pillar: by_pillar.get(pillar, 0) for pillar in PILLARS},
+            "by_pillar": by_pillar,
             "errors": len(errors),
         },
     }

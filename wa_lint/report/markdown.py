@@ -8,11 +8,10 @@ markup or links.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from .. import __version__
 from ..engine import SEVERITY_RANK, Results
-from ..rule import PILLARS
 
 TOP = 10
 ICONS = {"error": "🔴 error", "warning": "🟠 warning", "note": "🔵 note"}
@@ -39,11 +38,7 @@ def render_markdown(results: Results) -> str:
                   "some templates were not checked:", ""]
         lines += [f"- `{escape(str(error))}`" for error in results.errors[:TOP]]
     lines += ["", "| pillar | errors | warnings | notes |", "|---|---:|---:|---:|"]
-    per_pillar: dict[str, Counter] = defaultdict(Counter)
-    for result in active:
-        per_pillar[result.rule.pillar][result.severity] += 1
-    for pillar in PILLARS:
-        row = per_pillar[pillar]
+    for pillar, row in results.count_by_pillar().items():
         lines.append(f"| {pillar} | {row['error']} | {row['warning']} | {row['note']} |")
     if active:
         ranked = sorted(active, key=lambda r: (-SEVERITY_RANK[r.severity], r.file, r.line))

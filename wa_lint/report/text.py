@@ -6,8 +6,6 @@ terminal can jump to each, then one summary line.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ..engine import Results
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
@@ -65,7 +63,8 @@ def render_text(results: Results, color: bool = False, quiet: bool = False,
     if not quiet:
         if lines:
             lines.append("")
-        by_pillar = Counter(result.rule.pillar for result in results.active)
+        by_pillar = {pillar: sum(row.values())
+                     for pillar, row in results.count_by_pillar().items() if any(row.values())}
         if by_pillar:
             lines.append("By pillar: " + ", ".join(
                 f"{pillar} {count}" for pillar, count in sorted(by_pillar.items())))
