@@ -174,12 +174,13 @@ def _layout(nodes: list, model, worst: list[str | None], compact_all: bool) -> d
     graph = model.graph
     by_id = {node.id: position for position, node in enumerate(nodes)}
 
+    @functools.cache
+    def all_targets(node_id) -> tuple:      # asked up to four times per node
+        return tuple(sorted({target for target, _ in model.out_edges(node_id) if target in by_id}))
+
     def targets(node, types=None):
-        found = []
-        for target, _ in model.out_edges(node.id):
-            if target in by_id and (types is None or model.nodes[target].type in types):
-                found.append(target)
-        return sorted(set(found))
+        return [target for target in all_targets(node.id)
+                if types is None or model.nodes[target].type in types]
 
     subnet_vpc: dict = {}
     subnet_zone: dict = {}
